@@ -1,0 +1,175 @@
+"""The embedded default engine: in-process DuckDB with Databricks-shaped sample data.
+
+Catalogs: `samples` (read-only, built by sample_data) and `main` (the user's own, writable,
+schema `default`). DuckDB reserves the catalog name `main`, so the user's database is attached
+as `main_db` and `dialect_bridge` rewrites `main.x.y` in the SQL text; the UI shows `main`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any, Mapping
+
+import duckdb
+
+from . import sample_data
+from .dialect_bridge import LOCAL_MAIN, to_duckdb, to_databricks_names
+from .engine import (
+    CancelScope,
+    ColumnInfo,
+    Identity,
+    QueryCancelled,
+    QueryError,
+    QueryResult,
+    TableInfo,
+    arrow_columns,
+    collect_limited,
+    timeout_timer,
+)
+
+USER_DB_FILE = "main.duckdb"
+BATCH_ROWS = 64 * 1024
+
+
+class DataDirError(RuntimeError):
+    """The data folder cannot be created or written."""
+
+
+class LocalEngine:
+    label = "Local DuckDB · sample data"
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = Path(data_dir)
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            probe = self.data_dir / ".write-test"
+            probe.write_text("ok")
+            probe.unlink()
+        except OSError as err:
+            raise DataDirError(f"APP_DATA_DIR {self.data_dir} is not writable: {err.strerror or err}") from None
+        samples = sample_data.ensure(self.data_dir)
+        self._con = duckdb.connect(":memory:")
+        self._con.execute(f"ATTACH '{_sql_str(str(samples))}' AS samples (READ_ONLY)")
+        self._con.execute(f"ATTACH '{_sql_str(str(self.data_dir / USER_DB_FILE))}' AS {LOCAL_MAIN}")
+        self._con.execute(f'CREATE SCHEMA IF NOT EXISTS {LOCAL_MAIN}."default"')
+        self._lock = threading.Lock()  # guards cursor creation on the shared connection
+
+    # --- queries ---
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            cur = self._con.cursor()
+        cur.execute(f'USE {LOCAL_MAIN}."default"')
+        return cur
+
+    def execute(
+        self,
+        sql: str,
+        *,
+        identity: Identity,
+        params: Mapping[str, Any] | None = None,
+        row_limit: int,
+        timeout_s: float | None,
+        scope: CancelScope | None = None,
+    ) -> QueryResult:
+        scope = scope or CancelScope()
+        start = time.perf_counter()
+        cur = self._cursor()
+        try:
+            scope.arm(cur.interrupt)
+            with timeout_timer(scope, timeout_s):
+                try:
+                    scope.raise_if_cancelled(timeout_s)
+                    # A relation streams Arrow batches without materialising the whole result.
+                    rel = cur.sql(to_duckdb(sql, params=bool(params)), params=dict(params) if params else None)
+                    if rel is None:
+                        # A statement without a result set (SET, USE ...): report it as no rows.
+                        table, truncated = collect_limited([], row_limit, scope)
+                        type_names = None
+                    else:
+                        type_names = [str(t) for t in rel.types]
+                        reader = rel.to_arrow_reader(BATCH_ROWS)
+                        table, truncated = collect_limited(reader, row_limit, scope, reader.schema)
+                    scope.raise_if_cancelled(timeout_s)
+                except QueryCancelled:
+                    raise
+                except duckdb.InterruptException:
+                    scope.raise_if_cancelled(timeout_s)
+                    raise QueryCancelled("Query cancelled") from None
+                except duckdb.Error as err:
+                    if scope.cancelled:
+                        scope.raise_if_cancelled(timeout_s)
+                    raise _query_error(err) from None
+        finally:
+            scope.disarm()
+            cur.close()
+        return QueryResult(
+            table=table,
+            columns=arrow_columns(table.schema, type_names),
+            truncated=truncated,
+            elapsed_s=time.perf_counter() - start,
+            row_limit=row_limit,
+        )
+
+    # --- metadata ---
+    def _rows(self, sql: str, params: list[Any]) -> list[tuple]:
+        cur = self._cursor()
+        try:
+            return cur.execute(sql, params).fetchall()
+        finally:
+            cur.close()
+
+    def list_catalogs(self, identity: Identity) -> list[str]:
+        rows = self._rows(
+            "SELECT database_name FROM duckdb_databases() WHERE NOT internal AND database_name <> 'memory' ORDER BY 1", []
+        )
+        return sorted(to_databricks_names(r[0]) for r in rows)
+
+    def list_schemas(self, identity: Identity, catalog: str) -> list[str]:
+        rows = self._rows(
+            "SELECT schema_name FROM duckdb_schemas() WHERE database_name = ? AND NOT internal "
+            "AND schema_name NOT IN ('main', 'information_schema', 'pg_catalog') ORDER BY 1",
+            [_local_catalog(catalog)],
+        )
+        return [r[0] for r in rows]
+
+    def list_tables(self, identity: Identity, catalog: str, schema: str) -> list[TableInfo]:
+        rows = self._rows(
+            "SELECT table_name, CASE WHEN table_type = 'VIEW' THEN 'VIEW' ELSE 'TABLE' END, '' "
+            "FROM information_schema.tables WHERE table_catalog = ? AND table_schema = ? ORDER BY 1",
+            [_local_catalog(catalog), schema],
+        )
+        return [TableInfo(name, kind, comment or "") for name, kind, comment in rows]
+
+    def list_columns(self, identity: Identity, catalog: str, schema: str, table: str) -> list[ColumnInfo]:
+        rows = self._rows(
+            "SELECT column_name, data_type, COALESCE(column_comment, '') FROM information_schema.columns "
+            "WHERE table_catalog = ? AND table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+            [_local_catalog(catalog), schema, table],
+        )
+        return [ColumnInfo(n, t, c) for n, t, c in rows]
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def _local_catalog(catalog: str) -> str:
+    return LOCAL_MAIN if catalog == "main" else catalog
+
+
+def _sql_str(value: str) -> str:
+    return value.replace("'", "''")
+
+
+def _query_error(err: duckdb.Error) -> QueryError:
+    message = to_databricks_names(str(err)).strip()
+    line = column = None
+    # DuckDB reports "LINE n:" for parser errors; keep it so the editor can point there.
+    for part in message.splitlines():
+        if part.startswith("LINE ") and ":" in part:
+            try:
+                line = int(part[5 : part.index(":")])
+            except ValueError:
+                pass
+    return QueryError(message, line=line, column=column)

@@ -1,0 +1,150 @@
+"""One validated Settings object, read from the environment and `.env`.
+
+With no `DATABRICKS_HOST` the app runs on the embedded default (DuckDB + a local folder).
+Every problem is reported as a one-line `SettingsError` naming the variable, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A missing, malformed or contradictory setting; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=os.environ.get("APP_ENV_FILE", str(PROJECT_ROOT / ".env")),
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+        populate_by_name=False,
+    )
+
+    # --- Databricks (absent host => embedded default) ---
+    databricks_host: str = Field("", alias="DATABRICKS_HOST")
+    databricks_token: SecretStr | None = Field(None, alias="DATABRICKS_TOKEN")
+    databricks_client_id: str = Field("", alias="DATABRICKS_CLIENT_ID")
+    databricks_client_secret: SecretStr | None = Field(None, alias="DATABRICKS_CLIENT_SECRET")
+    warehouse_id: str = Field("", alias="DATABRICKS_WAREHOUSE_ID")
+    http_path: str = Field("", alias="DATABRICKS_HTTP_PATH")
+    serving_endpoint: str = Field("", alias="DATABRICKS_SERVING_ENDPOINT")
+    # Databricks Apps inject this; its presence is what makes forwarded headers trustworthy.
+    app_name: str = Field("", alias="DATABRICKS_APP_NAME")
+    run_as: Literal["service_principal", "user"] = Field("service_principal", alias="APP_RUN_AS")
+
+    # --- Embedded default / local ---
+    data_dir: Path = Field(PROJECT_ROOT / "data", alias="APP_DATA_DIR")
+    files_root: str = Field("", alias="APP_FILES_ROOT")
+    local_user: str = Field("analyst@localhost", alias="APP_LOCAL_USER")
+    db_url: str = Field("", alias="APP_DB_URL")
+
+    # --- Limits ---
+    max_result_rows: int = Field(100_000, alias="APP_MAX_RESULT_ROWS", ge=1, le=10_000_000)
+    max_file_bytes: int = Field(5 * 1024 * 1024, alias="APP_MAX_FILE_BYTES", ge=1, le=1024 * 1024 * 1024)
+    query_timeout_s: float = Field(300.0, alias="APP_QUERY_TIMEOUT_SECONDS", gt=0, le=48 * 3600)
+    page_size: int = Field(100, alias="APP_PAGE_SIZE", ge=10, le=1000)
+    read_only: bool = Field(False, alias="APP_READ_ONLY")
+
+    @field_validator("databricks_host")
+    @classmethod
+    def _host(cls, v: str) -> str:
+        v = v.strip().rstrip("/")
+        if v and not v.startswith(("https://", "http://")):
+            v = "https://" + v
+        return v
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _data_dir(cls, v: object) -> object:
+        if isinstance(v, str) and v.strip() == "":
+            return PROJECT_ROOT / "data"
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Settings":
+        if not self.databricks_host:
+            return self
+        has_token = self.databricks_token is not None and self.databricks_token.get_secret_value() != ""
+        has_m2m = bool(self.databricks_client_id) or self.databricks_client_secret is not None
+        if has_token and has_m2m:
+            raise ValueError(
+                "DATABRICKS_TOKEN and DATABRICKS_CLIENT_ID/DATABRICKS_CLIENT_SECRET are both set: choose one way to authenticate"
+            )
+        if has_m2m and not (self.databricks_client_id and self.databricks_client_secret):
+            raise ValueError("DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET must be set together")
+        if not has_token and not has_m2m:
+            raise ValueError(
+                "DATABRICKS_HOST is set but no credentials: set DATABRICKS_TOKEN, or DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET"
+            )
+        if not (self.warehouse_id or self.http_path):
+            raise ValueError("DATABRICKS_HOST is set: set DATABRICKS_WAREHOUSE_ID (or DATABRICKS_HTTP_PATH)")
+        return self
+
+    # --- derived ---
+    @property
+    def uses_databricks(self) -> bool:
+        return bool(self.databricks_host)
+
+    @property
+    def is_databricks_app(self) -> bool:
+        return bool(self.app_name)
+
+    @property
+    def effective_warehouse_id(self) -> str:
+        if self.warehouse_id:
+            return self.warehouse_id
+        return self.http_path.rstrip("/").rsplit("/", 1)[-1] if self.http_path else ""
+
+    @property
+    def effective_http_path(self) -> str:
+        return self.http_path or f"/sql/1.0/warehouses/{self.warehouse_id}"
+
+    @property
+    def effective_files_root(self) -> str:
+        if self.files_root:
+            return self.files_root
+        return "/Volumes/main/default/app_files" if self.uses_databricks else str(self.data_dir / "files")
+
+    @property
+    def effective_db_url(self) -> str:
+        return self.db_url or f"sqlite:///{self.data_dir / 'app.db'}"
+
+    def secrets(self) -> list[str]:
+        """Every configured secret value, for leak checks."""
+        out = []
+        for s in (self.databricks_token, self.databricks_client_secret):
+            if s is not None and s.get_secret_value():
+                out.append(s.get_secret_value())
+        return out
+
+
+def _format(err: ValidationError) -> str:
+    first = err.errors()[0]
+    loc = [str(p) for p in first.get("loc", ()) if p != "__root__"]
+    field_name = loc[0] if loc else ""
+    alias = Settings.model_fields[field_name].alias if field_name in Settings.model_fields else ""
+    msg = first.get("msg", "invalid value").removeprefix("Value error, ")
+    return f"{alias}: {msg}" if alias else msg
+
+
+def load_settings() -> Settings:
+    """Reads and validates the settings; raises SettingsError with a one-line message."""
+    try:
+        return Settings()  # type: ignore[call-arg]
+    except ValidationError as err:
+        raise SettingsError(f"Invalid setting — {_format(err)}") from None
+
+
+@functools.lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
