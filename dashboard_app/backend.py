@@ -1,0 +1,70 @@
+"""Builds the process's services once, from Settings: the engine, results, history, files.
+
+The one place that decides between the embedded default and Databricks. No Reflex here:
+state classes call `services()` and get plain Python objects back.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .settings import Settings, get_settings
+from .services.history import HistoryStore
+from .services.results import ResultStore
+from .services.sql.engine import QueryEngine
+
+if TYPE_CHECKING:
+    from .services.audit import AuditLog
+    from .services.files.store import FileStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: QueryEngine
+    results: ResultStore
+    history: HistoryStore
+
+    @functools.cached_property
+    def audit(self) -> "AuditLog":
+        from .services.audit import AuditLog
+
+        return AuditLog(self.settings.data_dir / "audit.jsonl")
+
+    @functools.cached_property
+    def files(self) -> "FileStore":
+        from .services.files import make_file_store
+
+        return make_file_store(self.settings, self.workspace_client, self.audit)
+
+    def workspace_client(self):  # noqa: ANN201 - databricks-sdk is imported only when configured
+        from .services.databricks_auth import workspace_client
+
+        return workspace_client(self.settings)
+
+
+def build_engine(settings: Settings) -> QueryEngine:
+    if settings.uses_databricks:
+        from .services.sql.databricks import DatabricksEngine
+
+        return DatabricksEngine(settings)
+    from .services.sql.local import LocalEngine
+
+    return LocalEngine(settings.data_dir)
+
+
+@functools.lru_cache(maxsize=1)
+def services() -> Services:
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return Services(
+        settings=settings,
+        engine=build_engine(settings),
+        results=ResultStore(),
+        history=HistoryStore(settings.effective_db_url),
+    )

@@ -1,0 +1,47 @@
+"""Recent runs and saved queries; clicking one puts its SQL back in the editor."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ..state.history import HistoryState
+
+
+def _run(r: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(r["when"], white_space="nowrap"),
+        rx.table.cell(rx.badge(r["status"], color_scheme=rx.match(r["status"], ("ok", "green"), ("cancelled", "gray"), "red"))),
+        rx.table.cell(r["rows"]),
+        rx.table.cell(r["duration"]),
+        rx.table.cell(rx.text(r["sql"], font_family="var(--code-font-family)", size="1")),
+        rx.table.cell(rx.button("Open", size="1", variant="soft", on_click=HistoryState.reopen(r["id"]))),
+    )
+
+
+def _saved(s: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.button(s["name"], size="1", variant="soft", on_click=HistoryState.open_saved(s["id"])),
+        rx.text(s["sql"], size="1", font_family="var(--code-font-family)", color="var(--gray-10)", trim="end"),
+        rx.spacer(),
+        rx.icon_button(rx.icon("trash-2", size=12), size="1", variant="ghost", color_scheme="red", on_click=HistoryState.delete_saved(s["id"])),
+        width="100%",
+        align="center",
+    )
+
+
+def history_panel() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Saved queries", size="3"),
+        rx.cond(HistoryState.saved.length() > 0, rx.vstack(rx.foreach(HistoryState.saved, _saved), width="100%", spacing="1"),
+                rx.text("None yet: use Save next to Run.", size="2", color="var(--gray-10)")),
+        rx.heading("Recent queries", size="3", margin_top="1em"),
+        rx.table.root(
+            rx.table.header(rx.table.row(*(rx.table.column_header_cell(h) for h in ("When (UTC)", "Status", "Rows", "Time", "SQL", "")))),
+            rx.table.body(rx.foreach(HistoryState.runs, _run)),
+            size="1",
+            width="100%",
+            id="history-table",
+        ),
+        width="100%",
+        spacing="2",
+    )

@@ -1,0 +1,130 @@
+"""The SQL editor with its toolbar: run (button or Ctrl/Cmd+Enter), cancel, timer, save."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ..state.history import HistoryState
+from ..state.query import QueryState
+
+
+def toolbar() -> rx.Component:
+    return rx.hstack(
+        rx.button(
+            rx.icon("play", size=14), "Run",
+            on_click=QueryState.run,
+            loading=QueryState.running,
+            id="run-button",
+            title="Run (Ctrl+Enter)",
+        ),
+        rx.cond(
+            QueryState.running,
+            rx.hstack(
+                rx.button(rx.icon("square", size=14), "Cancel", on_click=QueryState.cancel, color_scheme="red", variant="soft", id="cancel-button"),
+                rx.text(QueryState.elapsed, " s", size="2", id="elapsed", font_family="var(--code-font-family)"),
+                align="center",
+            ),
+        ),
+        rx.button(rx.icon("bookmark", size=14), "Save", variant="soft", on_click=HistoryState.open_save),
+        rx.spacer(),
+        rx.text("Ctrl+Enter runs · several statements run one by one", size="1", color="var(--gray-10)"),
+        width="100%",
+        align="center",
+    )
+
+
+def messages() -> rx.Component:
+    return rx.fragment(
+        rx.cond(
+            QueryState.error != "",
+            rx.callout.root(
+                rx.callout.icon(rx.icon("triangle-alert")),
+                rx.callout.text(QueryState.error, white_space="pre-wrap", font_family="var(--code-font-family)"),
+                color_scheme="red",
+                role="alert",
+                id="query-error",
+                width="100%",
+            ),
+        ),
+        rx.cond(
+            QueryState.notice != "",
+            rx.callout.root(rx.callout.text(QueryState.notice), color_scheme="gray", id="query-notice", width="100%"),
+        ),
+    )
+
+
+def confirm_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(QueryState.confirm_title),
+            rx.alert_dialog.description(QueryState.confirm_detail, id="confirm-detail"),
+            rx.flex(
+                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray", on_click=QueryState.dismiss_confirm)),
+                rx.alert_dialog.action(rx.button("Run it", color_scheme="red", on_click=QueryState.confirm, id="confirm-run")),
+                spacing="3",
+                justify="end",
+                margin_top="1em",
+            ),
+        ),
+        open=QueryState.confirm_open,
+    )
+
+
+def save_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Save query"),
+            rx.input(placeholder="Name", value=HistoryState.save_name, on_change=HistoryState.set_save_name, id="save-name"),
+            rx.cond(HistoryState.save_error != "", rx.text(HistoryState.save_error, color="var(--red-11)", size="2")),
+            rx.flex(
+                rx.button("Cancel", variant="soft", color_scheme="gray", on_click=HistoryState.close_save),
+                rx.button("Save", on_click=HistoryState.save, id="save-confirm"),
+                spacing="3",
+                justify="end",
+                margin_top="1em",
+            ),
+        ),
+        open=HistoryState.save_open,
+    )
+
+
+def statements_list() -> rx.Component:
+    def item(s: rx.Var, i: rx.Var) -> rx.Component:
+        return rx.hstack(
+            rx.badge(s["index"], variant=rx.cond(QueryState.selected == i, "solid", "soft")),
+            rx.badge(s["status"], color_scheme=rx.match(s["status"], ("ok", "green"), ("cancelled", "gray"), "red")),
+            rx.text(s["sql"], size="1", font_family="var(--code-font-family)", trim="end", max_width="60vw"),
+            rx.text(s["rows"], " rows · ", s["time"], size="1", color="var(--gray-10)"),
+            on_click=QueryState.select_statement(i),
+            cursor="pointer",
+            align="center",
+        )
+
+    return rx.cond(
+        QueryState.statements.length() > 1,
+        rx.vstack(rx.foreach(QueryState.statements, item), spacing="1", width="100%", id="statements"),
+    )
+
+
+def sql_editor() -> rx.Component:
+    return rx.vstack(
+        rx.text_area(
+            value=QueryState.sql,
+            on_change=QueryState.set_sql,
+            on_key_down=QueryState.on_editor_key,
+            rows="10",
+            width="100%",
+            spell_check=False,
+            font_family="var(--code-font-family)",
+            id="sql-editor",
+            placeholder="SELECT … FROM samples.tpch.orders",
+            resize="vertical",
+        ),
+        toolbar(),
+        messages(),
+        statements_list(),
+        confirm_dialog(),
+        save_dialog(),
+        width="100%",
+        spacing="2",
+    )

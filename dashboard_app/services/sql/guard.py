@@ -1,0 +1,683 @@
+"""SQL statement guard: decide whether SQL text is safe to run without asking.
+
+``classify`` answers "can anything in this text change data, schema,
+permissions, session/warehouse state, or touch external storage/services?".
+It is deliberately conservative: a statement is read-only only when it matches
+a short whitelist (queries, SHOW, DESCRIBE, EXPLAIN of a query) *and* nothing
+inside it looks like a write, a file read by path, or an external call.
+Anything we cannot parse or do not recognise is treated as not read-only.
+
+sqlglot (dialect "databricks") does the lexing and parsing.  The text is
+tokenized once, split on top-level ``;`` tokens, and every statement is parsed
+on its own, so one bad statement does not hide the others and each verdict
+carries its original text slice.
+
+Pure Python; must never import reflex.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import ParseError
+from sqlglot.tokens import Token, TokenType
+
+__all__ = ["StatementVerdict", "Verdict", "classify", "split_statements", "UNPARSEABLE"]
+
+DIALECT = "databricks"
+UNPARSEABLE = "UNPARSEABLE"
+
+# Past this size we refuse to analyse (answer: not read-only) instead of
+# spending seconds in sqlglot; no hand-written analyst query gets near it.
+MAX_SQL_CHARS = 262_144
+
+_DIALECT = Dialect.get_or_raise(DIALECT)
+_EXPR: type = getattr(exp, "Expr", exp.Expression)  # base node class (name varies by version)
+
+
+def _make_parser_class() -> type:
+    """Parser that does not log the 'falling back to Command' warning.
+
+    sqlglot logs the start of the user's SQL for every statement it cannot
+    fully parse (SHOW, OPTIMIZE, ...); that is noise and may leak query text
+    into logs.  If subclassing ever fails (e.g. a compiled sqlglot build) we
+    simply use the stock parser.
+    """
+    base = _DIALECT.parser_class
+    try:
+
+        class _QuietParser(base):  # type: ignore[misc, valid-type]
+            def _warn_unsupported(self) -> None:
+                return None
+
+        return _QuietParser
+    except Exception:  # pragma: no cover - depends on the sqlglot build
+        return base
+
+
+_PARSER_CLASS = _make_parser_class()
+
+
+# --------------------------------------------------------------------------
+# Result types
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementVerdict:
+    """Verdict for one statement (one ``;``-separated piece of the text)."""
+
+    kind: str
+    read_only: bool
+    objects: tuple[str, ...] = ()
+    sql: str = ""
+    reason: str = ""  # why it is not read-only; empty when it is
+    error: str | None = None  # parse error, only for UNPARSEABLE
+
+    def describe(self) -> str:
+        if self.kind == UNPARSEABLE:
+            return f"{UNPARSEABLE} statement: {_one_line(self.sql, 60)}"
+        if not self.objects:
+            return self.kind
+        shown = ", ".join(_one_line(o, 80) for o in self.objects[:3])
+        more = len(self.objects) - 3
+        return f"{self.kind} on {shown}" + (f" and {more} more" if more > 0 else "")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Verdict for a whole SQL text (possibly several statements)."""
+
+    read_only: bool
+    statements: tuple[StatementVerdict, ...] = ()
+    empty: bool = False  # nothing to run: blank or comments only
+    error: str | None = None  # first parse error, if any statement is unparseable
+    reason: str = ""  # why the text is not read-only; empty when it is
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(s.kind for s in self.statements)
+
+    @property
+    def objects(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(o for s in self.statements for o in s.objects))
+
+    def describe(self) -> str:
+        """One-line human summary, e.g. ``DROP TABLE on main.default.t``."""
+        if self.empty:
+            return "Nothing to run (the SQL is empty or only comments)"
+        parts = [s.describe() for s in self.statements]
+        if len(parts) == 1:
+            return parts[0]
+        return _one_line(f"{len(parts)} statements: " + "; ".join(parts), 300)
+
+
+# --------------------------------------------------------------------------
+# Splitting
+# --------------------------------------------------------------------------
+
+
+class _PlainTokenizer(_DIALECT.tokenizer_class):  # type: ignore[misc, name-defined]
+    """Tokenizer that never swallows a statement into one raw 'command' token.
+
+    The stock tokenizer turns everything after SHOW/EXPLAIN/VACUUM/... into a
+    single STRING token with unreliable positions.  We want every token (for
+    EXPLAIN's inner statement, object names and exact slices), so commands
+    are disabled here; the stock tokenizer is still used to parse them.
+    """
+
+    COMMANDS: set[TokenType] = set()
+
+
+_COMMAND_TOKENS: frozenset[TokenType] = frozenset(_DIALECT.tokenizer_class.COMMANDS)
+
+
+def _tokenize(sql: str) -> list[Token]:
+    return _PlainTokenizer(dialect=_DIALECT).tokenize(sql)
+
+
+def _chunks(tokens: Sequence[Token]) -> list[list[Token]]:
+    """Group tokens into statements on SEMICOLON tokens (empty ones dropped).
+
+    The tokenizer already swallowed strings, quoted identifiers and comments,
+    so every SEMICOLON token is a real statement separator - the same rule
+    sqlglot's own parser uses.
+    """
+    chunks: list[list[Token]] = [[]]
+    for tok in tokens:
+        if tok.token_type == TokenType.SEMICOLON:
+            chunks.append([])
+        else:
+            chunks[-1].append(tok)
+    return [c for c in chunks if c]
+
+
+def _slice(sql: str, toks: Sequence[Token]) -> str:
+    return sql[toks[0].start : toks[-1].end + 1]
+
+
+def split_statements(sql: str) -> list[str]:
+    """Split SQL text into statements on top-level semicolons.
+
+    Semicolons inside string literals, quoted identifiers and comments do not
+    split.  Each piece is the original text from its first to its last token
+    (surrounding comments/whitespace trimmed); empty pieces are dropped.  If
+    the text cannot even be tokenized (e.g. an unterminated string) it is
+    returned whole, so the server reports the error.
+    """
+    text = _as_text(sql)
+    try:
+        tokens = _tokenize(text)
+    except Exception:
+        stripped = text.strip()
+        return [stripped] if stripped else []
+    return [_slice(text, c) for c in _chunks(tokens)]
+
+
+# --------------------------------------------------------------------------
+# Classification tables
+# --------------------------------------------------------------------------
+
+
+def _classes(names: Iterable[str]) -> tuple[type, ...]:
+    # getattr: tolerate sqlglot versions that lack some classes.
+    return tuple(c for c in (getattr(exp, n, None) for n in names) if inspect.isclass(c))
+
+
+# Root node types that may be read-only (their whole tree is still checked).
+_READ_ROOTS = _classes(["Select", "SetOperation", "Values", "Subquery", "Describe", "Show"])
+
+# Any of these anywhere in a tree makes it not read-only.  Everything sqlglot
+# defines in its DDL/DML/properties modules, plus statement-ish nodes that
+# live elsewhere.  Blacklisting here is only a second line: the root must
+# also be whitelisted above.
+_WRITE_MODULES = {
+    "sqlglot.expressions.ddl",
+    "sqlglot.expressions.dml",
+    "sqlglot.expressions.properties",
+}
+_HARMLESS_IN_WRITE_MODULES = set(_classes(["Describe", "Show", "CharacterSet", "Comprehension", "Heredoc"]))
+_FORBIDDEN_NODES: tuple[type, ...] = tuple(
+    c
+    for c in vars(exp).values()
+    if inspect.isclass(c)
+    and issubclass(c, _EXPR)
+    and c.__module__ in _WRITE_MODULES
+    and c not in _HARMLESS_IN_WRITE_MODULES
+) + _classes(
+    [
+        "Insert", "Update", "Delete", "Merge", "Copy", "Create", "Drop", "Alter", "Command",
+        "Set", "Use", "TruncateTable", "Grant", "Revoke", "Refresh", "Cache", "Uncache",
+        "LoadData", "Comment", "Analyze", "Transaction", "Commit", "Rollback", "Declare",
+        "Pragma", "Into", "Directory", "Lock", "MultitableInserts", "ConditionalInsert",
+        "QueryTransform",  # SELECT TRANSFORM(...) USING 'script' runs a program
+        "Stream", "Put", "Get", "ListStage", "Export", "Execute", "ExecuteSql", "Kill",
+        "Block", "IfBlock", "WhileBlock", "LoopBlock", "RepeatBlock", "StoredProcedure",
+        "AddPartition", "DropPartition", "ReplacePartition", "LockingStatement",
+        "NextValueFor", "Attach", "Detach", "Install", "SwapTable", "Undrop",
+    ]
+)
+
+# Table-valued functions that only compute rows from their arguments.  Any
+# other function used as a relation is treated as possibly external.
+_SAFE_TVFS = {
+    "explode", "explode_outer", "posexplode", "posexplode_outer", "inline",
+    "inline_outer", "stack", "json_tuple", "range", "unnest", "variant_explode",
+    "variant_explode_outer", "table_changes", "sql_keywords",
+}
+_SAFE_TVF_NODES = _classes(["Explode", "ExplodeOuter", "Posexplode", "PosexplodeOuter", "Inline", "Stack", "Unnest"])
+
+# Functions that reach external services or storage, wherever they appear.
+_EXTERNAL_FUNCS = {
+    "secret", "try_secret", "list_secrets", "reflect", "try_reflect", "java_method",
+    "http_request", "vector_search", "remote_query", "cloud_files_state", "url_fetch",
+    "python_udf",
+}
+_EXTERNAL_PREFIXES = ("ai_", "read_", "http_", "try_ai_")
+
+# `parquet.`/path`` style file reads.
+_FILE_FORMATS = {
+    "parquet", "csv", "json", "delta", "orc", "avro", "text", "binaryfile", "xml",
+    "jdbc", "hive", "iceberg", "file", "libsvm", "image",
+}
+_PATH_HINT = re.compile(r"[/\\:]")  # slash, backslash, scheme colon (s3:, dbfs:)
+_LOCATION_PARENTS = _classes(["Copy", "Directory", "LocationProperty", "LoadData"])
+
+# Why non-read-only statements are dangerous, keyed by the kind's first word.
+_REASONS = {
+    "changes session state": {"SET", "USE", "RESET", "DECLARE", "CLEAR"},
+    "changes permissions": {"GRANT", "REVOKE", "DENY"},
+    "modifies data": {
+        "INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "LOAD", "RESTORE",
+        "OPTIMIZE", "VACUUM", "REORG", "UNDROP", "SELECT", "APPLY",
+    },
+    "modifies data and reads external storage": {"COPY"},
+    "changes schema or catalog objects": {
+        "CREATE", "DROP", "ALTER", "COMMENT", "MSCK", "REPAIR", "SYNC", "CONVERT",
+        "FSCK", "GENERATE", "REPLACE",
+    },
+    "changes warehouse or table state": {"CACHE", "UNCACHE", "REFRESH", "ANALYZE"},
+    "touches external storage": {"LIST", "PUT", "GET", "REMOVE"},
+    "controls transactions": {"BEGIN", "START", "COMMIT", "ROLLBACK"},
+    "runs code": {"CALL", "EXECUTE", "ADD"},
+}
+_REASON_BY_WORD = {w: why for why, words in _REASONS.items() for w in words}
+
+# Kind naming from leading keywords (used for commands sqlglot cannot model).
+_KIND_SKIP = {"OR", "REPLACE", "TEMP", "TEMPORARY", "GLOBAL", "IF", "NOT", "EXISTS", "LIVE", "PRIVATE"}
+_KIND_JOIN = {"MATERIALIZED", "STREAMING", "EXTERNAL", "FOREIGN"}
+_TWO_WORD_VERBS = {
+    "COPY", "MSCK", "ADD", "LIST", "EXECUTE", "CONVERT", "FSCK", "UNDROP", "RESTORE",
+    "REPAIR", "SYNC", "LOAD", "CACHE", "UNCACHE", "GENERATE", "TRUNCATE", "COMMENT",
+    "ANALYZE", "REFRESH", "REORG", "APPLY", "CLEAR",
+}
+
+# Heuristic object extraction for commands: a name right after these words.
+_OBJECT_TRIGGERS = {
+    "TABLE", "VIEW", "SCHEMA", "DATABASE", "CATALOG", "FUNCTION", "VOLUME", "IN", "FROM",
+    "INTO", "ON", "OPTIMIZE", "VACUUM", "REFRESH", "FSCK", "REORG", "DETAIL", "HISTORY",
+    "SHARE", "RECIPIENT", "PROVIDER", "CONNECTION", "LOCATION", "COLUMNS", "PARTITIONS",
+    "TBLPROPERTIES", "DESCRIBE", "DESC", "EXTENDED", "FORMATTED", "UNDROP", "RESTORE",
+    "MODEL", "CREDENTIAL",
+}
+_OBJECT_PASS = _KIND_SKIP | {
+    "TABLE", "VIEW", "SCHEMA", "DATABASE", "CATALOG", "FUNCTION", "VOLUME", "EXTENDED",
+    "FORMATTED", "DETAIL", "HISTORY", "AS", "JSON", "EXTERNAL", "LOCATION", "SHARE",
+    "RECIPIENT", "PROVIDER", "CONNECTION", "CREDENTIAL", "MODEL",
+}
+
+_EXPLAIN_MODES = {"EXTENDED", "CODEGEN", "COST", "FORMATTED"}
+_SIMPLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+# --------------------------------------------------------------------------
+# Public entry point
+# --------------------------------------------------------------------------
+
+
+def classify(sql: str) -> Verdict:
+    """Classify SQL text; never raises."""
+    try:
+        return _classify(_as_text(sql))
+    except Exception as e:  # last resort: a guard must not crash the caller
+        text = _as_text(sql).strip() if isinstance(sql, str) else ""
+        return _unparseable_verdict(text, f"internal error while analysing SQL: {_clean_error(e)}")
+
+
+def _classify(sql: str) -> Verdict:
+    if len(sql) > MAX_SQL_CHARS:
+        return _unparseable_verdict(
+            sql.strip()[:200], f"SQL text too long to verify ({len(sql):,} characters, limit {MAX_SQL_CHARS:,})"
+        )
+    try:
+        tokens = _tokenize(sql)
+    except Exception as e:
+        return _unparseable_verdict(sql.strip(), _clean_error(e))
+    chunks = _chunks(tokens)
+    if not chunks:
+        return Verdict(read_only=False, empty=True, reason="nothing to run: the SQL is empty or only comments")
+
+    parser = _PARSER_CLASS(dialect=_DIALECT)  # parsers hold state: one per call
+    statements = tuple(_classify_chunk(sql, c, parser) for c in chunks)
+    read_only = all(s.read_only for s in statements)
+    error = next((s.error for s in statements if s.error), None)
+    reason = ""
+    if not read_only:
+        idx, bad = next((i, s) for i, s in enumerate(statements, 1) if not s.read_only)
+        reason = bad.reason if len(statements) == 1 else f"statement {idx} ({bad.kind}): {bad.reason}"
+    return Verdict(read_only=read_only, statements=statements, error=error, reason=reason)
+
+
+# --------------------------------------------------------------------------
+# One statement
+# --------------------------------------------------------------------------
+
+
+def _classify_chunk(sql: str, toks: list[Token], parser: Any, nested: bool = False) -> StatementVerdict:
+    text = _slice(sql, toks)
+    head = _upper(toks[0])
+    second = _upper(toks[1]) if len(toks) > 1 else ""
+
+    # sqlglot turns EXPLAIN into an opaque Command; judge what is explained.
+    if head == "EXPLAIN" and not nested:
+        start = 2 if second in _EXPLAIN_MODES else 1
+        return _wrap_inner("EXPLAIN", sql, text, toks[start:], parser)
+    if head in ("DESCRIBE", "DESC") and second == "QUERY" and not nested:
+        return _wrap_inner("DESCRIBE", sql, text, toks[2:], parser)
+    # Every Databricks SHOW statement only lists metadata; sqlglot makes it a Command.
+    if head == "SHOW":
+        return StatementVerdict("SHOW", True, _command_objects(toks), text)
+
+    try:
+        if _has_command(toks):
+            # Parse commands the way sqlglot expects: from the stock tokens.
+            trees = parser.parse(_DIALECT.tokenize(text), text)
+        else:
+            trees = parser.parse(toks, sql)
+        trees = [t for t in trees if t is not None]
+    except Exception as e:
+        if head in ("DESCRIBE", "DESC"):
+            fallback = _describe_fallback(toks, text)
+            if fallback is not None:
+                return fallback
+        return _unparseable(text, toks, _clean_error(e))
+    if len(trees) != 1:
+        return _unparseable(text, toks, f"expected one statement, sqlglot produced {len(trees)}")
+    return _classify_tree(trees[0], toks, text)
+
+
+def _has_command(toks: Sequence[Token]) -> bool:
+    """True where the stock tokenizer would switch to raw 'command' mode."""
+    return any(
+        tok.token_type in _COMMAND_TOKENS and (i == 0 or toks[i - 1].token_type == TokenType.BEGIN)
+        for i, tok in enumerate(toks)
+    )
+
+
+def _wrap_inner(kind: str, sql: str, text: str, inner: list[Token], parser: Any) -> StatementVerdict:
+    """EXPLAIN / DESCRIBE QUERY: read-only exactly when the inner statement is."""
+    if not inner:
+        return _unparseable(text, [], f"{kind} without a statement")
+    verdict = _classify_chunk(sql, inner, parser, nested=True)
+    if verdict.kind == UNPARSEABLE:
+        return StatementVerdict(UNPARSEABLE, False, (), text, verdict.reason, verdict.error)
+    reason = "" if verdict.read_only else f"{kind} of {verdict.kind}: {verdict.reason}"
+    return StatementVerdict(kind, verdict.read_only, verdict.objects, text, reason)
+
+
+def _classify_tree(tree: Any, toks: list[Token], text: str) -> StatementVerdict:
+    kind = _kind(tree, toks)
+    problem, objects = _inspect(tree)
+    if not objects and not isinstance(tree, _READ_ROOTS):
+        objects = _command_objects(toks)  # commands keep their text raw
+    if not isinstance(tree, _READ_ROOTS):
+        return StatementVerdict(kind, False, objects, text, _write_reason(kind, tree))
+    if problem:
+        return StatementVerdict(kind, False, objects, text, problem)
+    return StatementVerdict(kind, True, objects, text)
+
+
+def _describe_fallback(toks: list[Token], text: str) -> StatementVerdict | None:
+    """DESCRIBE DETAIL/CATALOG/... that sqlglot cannot parse.
+
+    Accepted only when it is nothing but words, names and dots, so no
+    expression can hide in it; a path-like name still makes it not read-only.
+    """
+    for tok in toks[1:]:
+        if tok.token_type == TokenType.DOT:
+            continue
+        if tok.token_type == TokenType.IDENTIFIER or _WORD.match(tok.text):
+            continue
+        return None
+    objects = _command_objects(toks)
+    for tok in toks:
+        if tok.token_type == TokenType.IDENTIFIER and _PATH_HINT.search(tok.text):
+            return StatementVerdict("DESCRIBE", False, objects, text, "reads files by path (external storage)")
+    return StatementVerdict("DESCRIBE", True, objects, text)
+
+
+def _unparseable(text: str, toks: Sequence[Token], error: str) -> StatementVerdict:
+    lead = _leading_kind(toks) if toks else ""
+    where = f" (starts with {lead})" if lead else ""
+    return StatementVerdict(UNPARSEABLE, False, (), text, f"could not be parsed{where}: {error}", error)
+
+
+def _unparseable_verdict(text: str, error: str) -> Verdict:
+    stmt = StatementVerdict(UNPARSEABLE, False, (), text, f"could not be parsed: {error}", error)
+    return Verdict(read_only=False, statements=(stmt,), error=error, reason=stmt.reason)
+
+
+# --------------------------------------------------------------------------
+# Tree inspection
+# --------------------------------------------------------------------------
+
+
+_forbidden_cache: dict[type, bool] = {}
+
+
+def _is_forbidden(node: Any) -> bool:
+    # isinstance against ~200 classes is slow on big trees; cache per class.
+    cls = type(node)
+    hit = _forbidden_cache.get(cls)
+    if hit is None:
+        hit = _forbidden_cache[cls] = issubclass(cls, _FORBIDDEN_NODES)
+    return hit
+
+
+def _inspect(tree: Any) -> tuple[str, tuple[str, ...]]:
+    """One iterative walk: first problem found (or "") and objects touched."""
+    ctes: set[str] = set()
+    tables: list[tuple[int, exp.Table]] = []
+    literals: list[tuple[int, str]] = []
+    problem = ""
+
+    for order, node in enumerate(tree.walk()):
+        if isinstance(node, exp.Table):
+            tables.append((order, node))
+        elif isinstance(node, exp.CTE) and node.alias:
+            ctes.add(node.alias.lower())
+        elif isinstance(node, exp.Literal) and node.is_string and isinstance(node.parent, _LOCATION_PARENTS):
+            literals.append((order, node.name))
+        if problem:
+            continue
+        if _is_forbidden(node):
+            problem = _forbidden_reason(node)
+        elif isinstance(node, exp.Func):
+            names = _func_names(node)
+            if any(_is_external(n) for n in names):
+                problem = f"calls {names[0]}(), which reaches external services or storage"
+            elif isinstance(node.parent, (exp.Lateral, exp.From, exp.Join)) and not _is_safe_tvf(node, names):
+                problem = f"reads from table function {names[0]}(), which may touch external storage or services"
+
+    # Tables are judged after the walk, once every CTE name is known.
+    found: list[tuple[int, int, str]] = []  # (position in text, walk order, name)
+    table_problem = ""
+    for order, node in tables:
+        name, why = _table(node, ctes)
+        if name:
+            found.append((_position(node), order, name))
+        table_problem = table_problem or why
+    found.sort()
+    found.extend((1 << 62, order, text) for order, text in literals)
+    return problem or table_problem, tuple(dict.fromkeys(name for _, _, name in found))
+
+
+def _table(node: exp.Table, ctes: set[str]) -> tuple[str, str]:
+    """(object name or "", problem or "") for one table reference."""
+    src = node.this
+    parts = [p for p in (node.args.get("catalog"), node.args.get("db"), src) if p is not None]
+    if src is None or isinstance(src, exp.Identifier):
+        idents = [p for p in parts if isinstance(p, exp.Identifier)]
+        name = ".".join(_render_part(p.name, p.quoted) for p in idents)
+        if len(idents) == 1 and isinstance(src, exp.Identifier) and src.name.lower() in ctes:
+            return "", ""  # reference to a CTE, not a real object
+        names = [p.name for p in idents]
+        if any(_PATH_HINT.search(n) for n in names):
+            return name, f"reads files by path ({name}), which touches external storage"
+        if len(idents) == 2 and names[0].lower() in _FILE_FORMATS and isinstance(src, exp.Identifier) and src.quoted:
+            return name, f"reads files by path ({name}), which touches external storage"
+        return name, ""
+    if isinstance(src, exp.Func):
+        names = _func_names(src)
+        if names[0] == "identifier":
+            arg = src.expressions[0] if src.expressions else None
+            if isinstance(arg, exp.Literal) and arg.is_string and len(src.expressions) == 1:
+                if _PATH_HINT.search(arg.name):
+                    return arg.name, f"IDENTIFIER({arg.name!r}) names a path, which touches external storage"
+                return arg.name, ""
+            return "IDENTIFIER(...)", "table name comes from a parameter or expression and cannot be checked"
+        if _is_safe_tvf(src, names):
+            return "", ""
+        return _one_line(src.sql(dialect=DIALECT), 100), (
+            f"reads from table function {names[0]}(), which may touch external storage or services"
+        )
+    return "", f"unrecognised table reference ({type(src).__name__})"
+
+
+def _position(node: exp.Table) -> int:
+    for part in node.parts:
+        start = part.meta.get("start") if hasattr(part, "meta") else None
+        if isinstance(start, int):
+            return start
+    return 1 << 61
+
+
+def _func_names(node: exp.Func) -> list[str]:
+    if isinstance(node, exp.Anonymous):
+        return [node.name.lower()]
+    return [n.lower() for n in type(node).sql_names()] or [type(node).__name__.lower()]
+
+
+def _is_external(name: str) -> bool:
+    return name in _EXTERNAL_FUNCS or name.startswith(_EXTERNAL_PREFIXES)
+
+
+def _is_safe_tvf(node: exp.Func, names: list[str]) -> bool:
+    return isinstance(node, _SAFE_TVF_NODES) or any(n in _SAFE_TVFS for n in names)
+
+
+def _forbidden_reason(node: Any) -> str:
+    if isinstance(node, exp.Into):
+        return "SELECT ... INTO writes a table"
+    if isinstance(node, getattr(exp, "QueryTransform", ())):
+        return "TRANSFORM ... USING runs an external script"
+    if isinstance(node, exp.Lock):
+        return "FOR UPDATE/SHARE takes locks"
+    if isinstance(node, getattr(exp, "Stream", ())):
+        return "STREAM reads are only for streaming writes"
+    label = type(node).__name__.upper()
+    return f"contains a {label} inside the query, which may change data or state"
+
+
+def _write_reason(kind: str, tree: Any) -> str:
+    why = _REASON_BY_WORD.get(kind.split(" ")[0])
+    if isinstance(tree, exp.Command) and why is None:
+        why = "is a command sqlglot does not model, so it is not known to be read-only"
+    return f"{kind} {why or 'is not a known read-only statement'}"
+
+
+# --------------------------------------------------------------------------
+# Kinds and names
+# --------------------------------------------------------------------------
+
+
+def _kind(tree: Any, toks: Sequence[Token]) -> str:
+    while isinstance(tree, exp.Subquery) and isinstance(tree.this, _EXPR):
+        tree = tree.this
+    if isinstance(tree, exp.Select):
+        return "SELECT INTO" if tree.args.get("into") else "SELECT"
+    if isinstance(tree, exp.SetOperation):
+        return type(tree).__name__.upper()  # UNION / INTERSECT / EXCEPT
+    if isinstance(tree, exp.Insert):
+        if isinstance(tree.this, exp.Directory):
+            return "INSERT OVERWRITE DIRECTORY"
+        return "INSERT OVERWRITE" if tree.args.get("overwrite") else "INSERT"
+    simple = {
+        exp.Values: "VALUES", exp.Describe: "DESCRIBE", exp.Update: "UPDATE", exp.Delete: "DELETE",
+        exp.Merge: "MERGE", exp.Copy: "COPY INTO", exp.Set: "SET", exp.Use: "USE", exp.Grant: "GRANT",
+        exp.Revoke: "REVOKE", exp.TruncateTable: "TRUNCATE TABLE", exp.LoadData: "LOAD DATA",
+        exp.MultitableInserts: "INSERT", exp.Comment: "COMMENT ON",
+    }
+    for cls, name in simple.items():
+        if isinstance(tree, cls):
+            return name
+    return _leading_kind(toks) or type(tree).__name__.upper()
+
+
+def _leading_kind(toks: Sequence[Token]) -> str:
+    """Human kind from the leading keywords, e.g. CREATE CATALOG, MSCK REPAIR."""
+    words: list[str] = []
+    for tok in toks[:8]:
+        if tok.token_type in (TokenType.STRING, TokenType.IDENTIFIER) or not _WORD.match(tok.text):
+            break
+        words.append(tok.text.upper())
+    if not words:
+        return _one_line(toks[0].text.upper(), 20) if toks else ""
+    first = words[0]
+    if first in ("CREATE", "DROP", "ALTER", "REPLACE"):
+        rest = [w for w in words[1:] if w not in _KIND_SKIP]
+        if not rest:
+            return first
+        obj = " ".join(rest[:2]) if rest[0] in _KIND_JOIN and len(rest) > 1 else rest[0]
+        return f"{first} {obj}"
+    if first in _TWO_WORD_VERBS and len(words) > 1:
+        return f"{first} {words[1]}"
+    return first
+
+
+def _command_objects(toks: Sequence[Token]) -> tuple[str, ...]:
+    """Best-effort object names for statements sqlglot keeps as raw text."""
+    objects: list[str] = []
+    armed = False
+    i, n = 0, len(toks)
+    while i < n:
+        tok = toks[i]
+        up = _upper(tok)
+        if armed and tok.token_type in (TokenType.VAR, TokenType.IDENTIFIER) and up not in _OBJECT_PASS:
+            parts = [tok]
+            j = i + 1
+            while j + 1 < n and toks[j].token_type == TokenType.DOT and _is_name_token(toks[j + 1]):
+                parts.append(toks[j + 1])
+                j += 2
+            objects.append(".".join(_render_part(p.text, p.token_type == TokenType.IDENTIFIER) for p in parts))
+            armed = False
+            i = j
+            continue
+        armed = up in _OBJECT_TRIGGERS or (armed and up in _OBJECT_PASS)
+        i += 1
+    return tuple(dict.fromkeys(objects))
+
+
+def _is_name_token(tok: Token) -> bool:
+    return tok.token_type == TokenType.IDENTIFIER or bool(_WORD.match(tok.text))
+
+
+def _render_part(name: str, quoted: bool) -> str:
+    # Plain names as written; anything unusual keeps its backticks.
+    if _SIMPLE_NAME.match(name):
+        return name
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _upper(tok: Token) -> str:
+    if tok.token_type in (TokenType.STRING, TokenType.IDENTIFIER):
+        return ""  # a quoted word is never a keyword
+    return tok.text.upper()
+
+
+# --------------------------------------------------------------------------
+# Small helpers
+# --------------------------------------------------------------------------
+
+
+def _as_text(sql: object) -> str:
+    if isinstance(sql, str):
+        return sql
+    if sql is None:
+        return ""
+    if isinstance(sql, (bytes, bytearray)):
+        return bytes(sql).decode("utf-8", errors="replace")
+    return str(sql)
+
+
+def _clean_error(e: BaseException) -> str:
+    if isinstance(e, ParseError) and e.errors:
+        first = e.errors[0]
+        msg = f"{first.get('description') or 'syntax error'} (line {first.get('line')}, col {first.get('col')})"
+    elif isinstance(e, RecursionError):
+        msg = "SQL is nested too deeply to analyse"
+    else:
+        msg = str(e) or type(e).__name__
+    return _one_line(_ANSI.sub("", msg), 300)
+
+
+def _one_line(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -1,0 +1,125 @@
+"""The schema browser: catalogs, schemas, tables and columns, loaded lazily as nodes open.
+
+The tree is flattened on the server into the rows currently visible, so the page renders a
+simple list and never holds more than what is open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import reflex as rx
+
+from ..backend import services
+from ..services.sql.engine import QueryError
+from .base import AppState
+
+_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def quote(name: str) -> str:
+    return name if _PLAIN.match(name) else "`" + name.replace("`", "``") + "`"
+
+
+def qualified(*parts: str) -> str:
+    return ".".join(quote(p) for p in parts)
+
+
+class CatalogState(AppState):
+    nodes: list[dict[str, str]] = []
+    filter: str = ""
+    error: str = ""
+    loading: bool = False
+    _children: dict[str, list[dict[str, str]]] = {}
+    _open: list[str] = []
+
+    @rx.event
+    async def load(self):
+        if "" not in self._children:
+            await self._fetch("")
+        self._flatten()
+
+    @rx.event
+    async def refresh(self):
+        self._children, self._open = {}, []
+        refresh = getattr(services().engine, "refresh_metadata", None)
+        if refresh is not None:
+            await asyncio.to_thread(refresh)
+        await self._fetch("")
+        self._flatten()
+
+    async def _fetch(self, key: str) -> None:
+        engine, ident = services().engine, self.identity()
+        parts = key.split("\x1f") if key else []
+        self.loading = True
+        try:
+            if not parts:
+                names = await asyncio.to_thread(engine.list_catalogs, ident)
+                kids = [{"key": n, "label": n, "kind": "catalog", "detail": ""} for n in names]
+            elif len(parts) == 1:
+                names = await asyncio.to_thread(engine.list_schemas, ident, parts[0])
+                kids = [{"key": f"{key}\x1f{n}", "label": n, "kind": "schema", "detail": ""} for n in names]
+            elif len(parts) == 2:
+                tables = await asyncio.to_thread(engine.list_tables, ident, parts[0], parts[1])
+                kids = [{"key": f"{key}\x1f{t.name}", "label": t.name, "kind": "table", "detail": t.comment or t.kind.lower()} for t in tables]
+            else:
+                cols = await asyncio.to_thread(engine.list_columns, ident, *parts[:3])
+                kids = [{"key": f"{key}\x1f{c.name}", "label": c.name, "kind": "column", "detail": c.type} for c in cols]
+            self.error = ""
+        except QueryError as err:
+            self.error = str(err)
+            kids = []
+        finally:
+            self.loading = False
+        self._children = {**self._children, key: kids}
+
+    def _flatten(self) -> None:
+        needle = self.filter.strip().lower()
+        out: list[dict[str, str]] = []
+
+        def walk(key: str, depth: int) -> bool:
+            any_match = False
+            for node in self._children.get(key, []):
+                is_open = node["key"] in self._open
+                row_index = len(out)
+                parts = node["key"].split("\x1f")
+                out.append({
+                    **node,
+                    "depth": str(depth),
+                    "open": "1" if is_open else "0",
+                    "name": qualified(*parts[:3]) if node["kind"] != "column" else quote(parts[-1]),
+                })
+                child_match = walk(node["key"], depth + 1) if is_open else False
+                match = not needle or needle in node["label"].lower() or child_match
+                if not match:
+                    del out[row_index:]
+                any_match = any_match or match
+            return any_match
+
+        walk("", 0)
+        self.nodes = out
+
+    @rx.event
+    async def toggle(self, key: str):
+        if key in self._open:
+            self._open = [k for k in self._open if k != key and not k.startswith(key + "\x1f")]
+        else:
+            if key not in self._children:
+                await self._fetch(key)
+            self._open = [*self._open, key]
+        self._flatten()
+
+    @rx.event
+    def set_filter(self, value: str):
+        self.filter = value
+        self._flatten()
+
+    @rx.event
+    async def preview(self, key: str):
+        from .query import QueryState
+
+        parts = key.split("\x1f")
+        if len(parts) < 3:
+            return
+        return QueryState.run_text(f"SELECT * FROM {qualified(*parts[:3])} LIMIT 100")

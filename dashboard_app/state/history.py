@@ -1,0 +1,89 @@
+"""Each user's recent queries and saved queries; one click puts one back in the editor."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from ..backend import services
+from .base import AppState
+
+
+class HistoryState(AppState):
+    runs: list[dict[str, str]] = []
+    saved: list[dict[str, str]] = []
+    save_open: bool = False
+    save_name: str = ""
+    save_error: str = ""
+
+    @rx.event
+    async def load(self):
+        user = self.identity().user
+        store = services().history
+        runs, saved = await asyncio.gather(asyncio.to_thread(store.recent, user, 50), asyncio.to_thread(store.saved, user))
+        self.runs = [
+            {
+                "id": str(r.id),
+                "sql": " ".join(r.sql.split())[:160],
+                "when": r.started_at.strftime("%Y-%m-%d %H:%M:%S"),
+                "duration": f"{r.duration_ms / 1000:.2f} s",
+                "rows": f"{r.rows:,}{'+' if r.truncated else ''}",
+                "status": r.status,
+            }
+            for r in runs
+        ]
+        self.saved = [{"id": str(s.id), "name": s.name, "sql": " ".join(s.sql.split())[:160]} for s in saved]
+
+    @rx.event
+    async def reopen(self, run_id: str):
+        from .query import QueryState
+
+        run = await asyncio.to_thread(services().history.get_run, self.identity().user, int(run_id))
+        if run is not None:
+            q = await self.get_state(QueryState)
+            q.sql = run.sql
+
+    @rx.event
+    async def open_saved(self, saved_id: str):
+        from .query import QueryState
+
+        user = self.identity().user
+        items = await asyncio.to_thread(services().history.saved, user)
+        for item in items:
+            if str(item.id) == saved_id:
+                q = await self.get_state(QueryState)
+                q.sql = item.sql
+
+    @rx.event
+    async def delete_saved(self, saved_id: str):
+        await asyncio.to_thread(services().history.delete_saved, self.identity().user, int(saved_id))
+        await self.load()
+
+    @rx.event
+    def open_save(self):
+        self.save_open, self.save_error = True, ""
+
+    @rx.event
+    def close_save(self):
+        self.save_open = False
+
+    @rx.event
+    def set_save_name(self, value: str):
+        self.save_name = value
+
+    @rx.event
+    async def save(self):
+        from .query import QueryState
+
+        q = await self.get_state(QueryState)
+        if not q.sql.strip():
+            self.save_error = "The editor is empty."
+            return
+        try:
+            await asyncio.to_thread(services().history.save, self.identity().user, self.save_name, q.sql)
+        except ValueError as err:
+            self.save_error = str(err)
+            return
+        self.save_open, self.save_name = False, ""
+        await self.load()
