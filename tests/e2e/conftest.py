@@ -1,0 +1,102 @@
+"""Starts the real app in production mode (one port) and drives Debian's headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RunningApp:
+    def __init__(self, url: str, proc: subprocess.Popen, log: Path, data_dir: Path):
+        self.url, self.proc, self.log, self.data_dir = url, proc, log, data_dir
+
+
+def start_app(tmp: Path, extra_env: dict[str, str] | None = None, timeout_s: float = 240) -> RunningApp:
+    port = free_port()
+    data_dir = tmp / "data"
+    env = {
+        **os.environ,
+        "APP_DATA_DIR": str(data_dir),
+        "APP_ENV_FILE": os.devnull,
+        "REFLEX_PERF_MODE": "raise",
+        **(extra_env or {}),
+    }
+    log = tmp / "app.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dashboard_app.launch", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"app exited early:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url + "/ping", timeout=2) as r:
+                if r.status == 200:
+                    with urllib.request.urlopen(url + "/", timeout=5) as page:
+                        if page.status == 200:
+                            return RunningApp(url, proc, log, data_dir)
+        except OSError:
+            pass
+        time.sleep(0.5)
+    stop_app(proc)
+    raise RuntimeError(f"app did not start in {timeout_s}s:\n{log.read_text()[-3000:]}")
+
+
+def stop_app(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory) -> RunningApp:
+    running = start_app(tmp_path_factory.mktemp("app"))
+    yield running
+    stop_app(running.proc)
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory) -> Browser:
+    with sync_playwright() as p:
+        # Playwright gives each launch a fresh, empty profile of its own.
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser, app: RunningApp) -> Page:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    pg.goto(app.url + "/")
+    pg.wait_for_selector("#backend-label:not(:empty)")
+    yield pg
+    context.close()

@@ -1,0 +1,39 @@
+"""The foundation's journey: open the page, count orders, survive bad SQL."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .helpers import run
+
+pytestmark = pytest.mark.e2e
+
+
+def test_header_names_backend_and_user(page: Page):
+    expect(page.locator("#backend-label")).to_have_text("Local DuckDB · sample data")
+    expect(page.locator("#user-label")).to_contain_text("analyst@localhost")
+
+
+def test_count_orders(page: Page):
+    run(page, "SELECT count(*) AS n FROM samples.tpch.orders")
+    expect(page.locator("#results-table")).to_contain_text("152000")
+    expect(page.locator("#row-summary")).to_contain_text("Rows 1–1 of 1")
+
+
+def test_bad_sql_shows_engine_error_and_page_keeps_working(page: Page):
+    run(page, "SELECT count(*) FROM samples.tpch.no_such_table")
+    expect(page.locator("#query-error")).to_contain_text("no_such_table")
+    run(page, "SELECT 40 + 2 AS answer")
+    expect(page.locator("#results-table")).to_contain_text("42")
+    expect(page.locator("#query-error")).to_have_count(0)
+
+
+def test_unparseable_sql_is_never_run_silently(page: Page):
+    run(page, "SELEC 1 FROM")
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_be_visible()
+    page.locator("#confirm-run").click()
+    expect(page.locator("#query-error")).to_contain_text(re.compile("syntax error", re.I))
