@@ -23,6 +23,7 @@ def _header_cell(col: rx.Var) -> rx.Component:
             spacing="0",
         ),
         on_click=QueryState.sort_by(name),
+        aria_sort=rx.cond(QueryState.sort_col == name, rx.cond(QueryState.sort_desc, "descending", "ascending"), "none"),
         cursor="pointer",
         title="Sort by this column",
     )
@@ -69,9 +70,21 @@ def pager() -> rx.Component:
 
 
 def downloads() -> rx.Component:
+    # A plain anchor with `download`: the browser fetches the file itself, streamed by the
+    # server, so the rows never pass through page state (a router link would not download).
+    def link(label: str, href: rx.Var, id_: str) -> rx.Component:
+        return rx.el.a(
+            rx.button(rx.icon("download", size=14), label, size="1", variant="soft", tab_index=-1),
+            href=href,
+            download="",
+            target="_blank",  # keeps the router from treating it as in-app navigation
+            rel="noopener",
+            id=id_,
+        )
+
     return rx.hstack(
-        rx.link(rx.button(rx.icon("download", size=14), "CSV", size="1", variant="soft"), href=QueryState.csv_url, id="download-csv", is_external=False),
-        rx.link(rx.button(rx.icon("download", size=14), "Parquet", size="1", variant="soft"), href=QueryState.parquet_url, id="download-parquet", is_external=False),
+        link("CSV", QueryState.csv_url, "download-csv"),
+        link("Parquet", QueryState.parquet_url, "download-parquet"),
         spacing="2",
     )
 

@@ -17,13 +17,12 @@ refuses to overwrite.
 from __future__ import annotations
 
 import base64
-import secrets
 from typing import Any, Iterator
 
 from databricks.sdk.errors import NotFound
 from databricks.sdk.service.files import DbfsAPI
 
-from .store import FileEntry, FileStoreError
+from .store import FileEntry, FileStoreError, temp_name
 from .volumes import ClientSource, _SdkFileStore
 
 DBFS_BLOCK_BYTES = 1024 * 1024  # the service's limit per put / add-block / read, before base64
@@ -93,7 +92,7 @@ class DbfsFileStore(_SdkFileStore):
             self._api.put(wire, contents=base64.b64encode(data).decode("ascii"), overwrite=overwrite)
             return
         parent, _, _ = wire.rpartition("/")
-        tmp = f"{parent}/.~{secrets.token_hex(8)}.tmp"
+        tmp = f"{parent}/{temp_name()}"
         try:
             self._upload_blocks(tmp, data)
             if overwrite:
@@ -115,8 +114,13 @@ class DbfsFileStore(_SdkFileStore):
             for start in range(0, len(data), DBFS_BLOCK_BYTES):
                 block = data[start : start + DBFS_BLOCK_BYTES]
                 self._api.add_block(handle, base64.b64encode(block).decode("ascii"))
-        finally:
-            self._api.close(handle)
+        except BaseException:
+            try:
+                self._api.close(handle)  # release the handle; the temp file is deleted by the caller
+            except Exception:  # noqa: BLE001 - the add-block error is the one to report
+                pass
+            raise
+        self._api.close(handle)
 
     def _mkdir(self, full: str) -> None:
         self._api.mkdirs(_wire(full))

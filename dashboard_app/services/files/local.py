@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import shutil
 import stat as stat_mod
 from pathlib import Path
@@ -25,15 +24,8 @@ from .store import (
     FilePermissionDenied,
     FileStore,
     FileStoreError,
+    temp_name,
 )
-
-TMP_PREFIX = ".~"
-TMP_SUFFIX = ".tmp"
-
-
-def _is_temp(name: str) -> bool:
-    return name.startswith(TMP_PREFIX) and name.endswith(TMP_SUFFIX)
-
 
 class LocalFileStore(FileStore):
     kind = "local"
@@ -57,8 +49,6 @@ class LocalFileStore(FileStore):
         out = []
         with os.scandir(full) as it:
             for de in it:
-                if _is_temp(de.name):
-                    continue
                 try:
                     st = de.stat()  # follows links; _child re-checks where they lead
                 except OSError:
@@ -88,7 +78,7 @@ class LocalFileStore(FileStore):
         parent = os.path.dirname(full)
         os.makedirs(parent, exist_ok=True)
         # Short random name: the target's own name may already be 255 bytes long.
-        tmp = os.path.join(parent, f"{TMP_PREFIX}{secrets.token_hex(8)}{TMP_SUFFIX}")
+        tmp = os.path.join(parent, temp_name())
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
         try:
             with os.fdopen(fd, "wb") as f:

@@ -21,6 +21,8 @@ from __future__ import annotations
 import abc
 import hashlib
 import logging
+import re
+import secrets
 import threading
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -32,6 +34,17 @@ from .paths import PathNotAllowed
 log = logging.getLogger(__name__)
 
 CHUNK_BYTES = 1024 * 1024
+
+# Hidden staging files of atomic writes; listings skip them.
+_TEMP_NAME = re.compile(r"^\.~[0-9a-f]{16}\.tmp$")
+
+
+def temp_name() -> str:
+    return f".~{secrets.token_hex(8)}.tmp"
+
+
+def is_temp_name(name: str) -> bool:
+    return bool(_TEMP_NAME.match(name))
 
 
 # --------------------------------------------------------------------------- values
@@ -206,7 +219,7 @@ class FileStore(abc.ABC):
     def _child(self, dir_full: str, name: str, **kw: Any) -> FileEntry | None:
         """An entry for a listed child, or None when the policy would refuse its path
         (control characters, '..', a link out of the root): the editor lists only what it can open."""
-        if not name or "/" in name:
+        if not name or "/" in name or is_temp_name(name):
             return None
         rel = paths.join(self.rel_path(dir_full), name)
         try:

@@ -349,9 +349,9 @@ def _classify_chunk(sql: str, toks: list[Token], parser: Any, nested: bool = Fal
     # sqlglot turns EXPLAIN into an opaque Command; judge what is explained.
     if head == "EXPLAIN" and not nested:
         start = 2 if second in _EXPLAIN_MODES else 1
-        return _wrap_inner("EXPLAIN", sql, text, toks[start:], parser)
+        return _wrap_inner("EXPLAIN", sql, toks, start, parser)
     if head in ("DESCRIBE", "DESC") and second == "QUERY" and not nested:
-        return _wrap_inner("DESCRIBE", sql, text, toks[2:], parser)
+        return _wrap_inner("DESCRIBE", sql, toks, 2, parser)
     # Every Databricks SHOW statement only lists metadata; sqlglot makes it a Command.
     if head == "SHOW":
         return StatementVerdict("SHOW", True, _command_objects(toks), text)
@@ -374,6 +374,14 @@ def _classify_chunk(sql: str, toks: list[Token], parser: Any, nested: bool = Fal
     return _classify_tree(trees[0], toks, text)
 
 
+def _has_substitution(toks: Sequence[Token]) -> bool:
+    """Spark's ${var} text substitution happens before parsing; we cannot see through it."""
+    return any(
+        a.token_type == TokenType.PARAMETER and a.text == "$" and b.token_type == TokenType.L_BRACE
+        for a, b in zip(toks, toks[1:])
+    )
+
+
 def _has_command(toks: Sequence[Token]) -> bool:
     """True where the stock tokenizer would switch to raw 'command' mode."""
     return any(
@@ -382,13 +390,14 @@ def _has_command(toks: Sequence[Token]) -> bool:
     )
 
 
-def _wrap_inner(kind: str, sql: str, text: str, inner: list[Token], parser: Any) -> StatementVerdict:
+def _wrap_inner(kind: str, sql: str, toks: list[Token], start: int, parser: Any) -> StatementVerdict:
     """EXPLAIN / DESCRIBE QUERY: read-only exactly when the inner statement is."""
-    if not inner:
-        return _unparseable(text, [], f"{kind} without a statement")
-    verdict = _classify_chunk(sql, inner, parser, nested=True)
+    text = _slice(sql, toks)
+    if start >= len(toks):
+        return _unparseable(text, toks, f"{kind} without a statement")
+    verdict = _classify_chunk(sql, toks[start:], parser, nested=True)
     if verdict.kind == UNPARSEABLE:
-        return StatementVerdict(UNPARSEABLE, False, (), text, verdict.reason, verdict.error)
+        return _unparseable(text, toks, verdict.error or verdict.reason)
     reason = "" if verdict.read_only else f"{kind} of {verdict.kind}: {verdict.reason}"
     return StatementVerdict(kind, verdict.read_only, verdict.objects, text, reason)
 
@@ -400,6 +409,8 @@ def _classify_tree(tree: Any, toks: list[Token], text: str) -> StatementVerdict:
         objects = _command_objects(toks)  # commands keep their text raw
     if not isinstance(tree, _READ_ROOTS):
         return StatementVerdict(kind, False, objects, text, _write_reason(kind, tree))
+    if _has_substitution(toks):
+        problem = "uses ${...} variable substitution, which can inject arbitrary SQL"
     if problem:
         return StatementVerdict(kind, False, objects, text, problem)
     return StatementVerdict(kind, True, objects, text)

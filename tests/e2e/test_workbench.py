@@ -1,0 +1,128 @@
+"""The analyst's path through the SQL workbench, in a real browser against the real app."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import urllib.request
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .helpers import run, type_sql, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def test_page_through_a_truncated_result_and_sort(page: Page):
+    run(page, "SELECT o_orderkey, o_totalprice, o_comment FROM samples.tpch.orders ORDER BY o_orderkey")
+    summary = page.locator("#row-summary")
+    expect(summary).to_contain_text("Rows 1–100 of 100,000")
+    expect(summary).to_contain_text("truncated at 100,000 rows")
+    page.locator("#next-page").click()
+    expect(summary).to_contain_text("Rows 101–200 of 100,000")
+    # Jump to a page by number.
+    page.locator("#page-input").fill("1000")
+    page.locator("#page-input").press("Enter")
+    expect(summary).to_contain_text("Rows 99,901–100,000")
+    # Sort by total price, descending on the second click: done on the server, back to page 1.
+    header = page.locator("#results-table th", has_text="o_totalprice")
+    header.click()
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    expect(summary).to_contain_text("Rows 1–100 of 100,000")
+    header.click()
+    expect(header).to_have_attribute("aria-sort", "descending")
+    first_price = page.locator("#results-table tbody tr").first.locator("td").nth(2).inner_text()
+    prices = [float(page.locator("#results-table tbody tr").nth(i).locator("td").nth(2).inner_text()) for i in range(5)]
+    assert prices == sorted(prices, reverse=True)
+    assert float(first_price) == prices[0]
+
+
+def test_null_is_distinct_from_empty_string(page: Page):
+    run(page, "SELECT NULL AS a, '' AS b, 'x' AS c")
+    cells = page.locator("#results-table tbody tr").first.locator("td")
+    expect(cells.nth(1)).to_have_text("NULL")
+    expect(cells.nth(1).locator(".null-cell")).to_have_count(1)
+    expect(cells.nth(2)).to_have_text("")
+
+
+def test_long_value_shortened_with_full_value_on_click(page: Page):
+    run(page, "SELECT repeat('abc', 200) || 'END' AS long_text")
+    cell = page.locator("#results-table tbody tr").first.locator("td").nth(1)
+    expect(cell).to_contain_text("…")
+    cell.click()
+    expect(page.get_by_role("dialog")).to_contain_text("END")
+
+
+def test_chart_of_a_result(page: Page):
+    run(page, "SELECT o_orderpriority, count(*) AS orders FROM samples.tpch.orders GROUP BY 1 ORDER BY 1")
+    expect(page.locator("#results-table")).to_contain_text("1-URGENT")
+    page.locator("#chart-tab").click()
+    expect(page.locator("#chart .main-svg").first).to_be_visible(timeout=30_000)
+    expect(page.locator("#chart")).to_contain_text("1-URGENT")
+    expect(page.locator("#chart .bars path, #chart .point path").first).to_be_attached()
+
+
+def test_cancel_a_long_query(page: Page):
+    run(page, "SELECT count(*) FROM range(1000000000000) a, range(100) b")
+    expect(page.locator("#cancel-button")).to_be_visible()
+    expect(page.locator("#elapsed")).not_to_have_text("0.0 s", timeout=10_000)
+    page.locator("#cancel-button").click()
+    wait_idle(page)
+    expect(page.locator("#query-error")).to_contain_text("cancelled")
+    run(page, "SELECT 'still alive' AS status")
+    expect(page.locator("#results-table")).to_contain_text("still alive")
+
+
+def test_download_csv_matches_the_result(page: Page, app):
+    run(page, "SELECT n_nationkey, n_name FROM samples.tpch.nation ORDER BY n_nationkey")
+    expect(page.locator("#row-summary")).to_contain_text("of 25")
+    with page.expect_download() as info:
+        page.locator("#download-csv").click()
+    download = info.value
+    assert download.suggested_filename == "samples.tpch.nation.csv"
+    rows = list(csv.reader(io.StringIO(open(download.path(), encoding="utf-8").read())))
+    assert rows[0] == ["n_nationkey", "n_name"]
+    assert len(rows) == 26 and rows[1] == ["0", "ALGERIA"] and rows[25] == ["24", "UNITED STATES"]
+    href = page.locator("#download-parquet").get_attribute("href")
+    with urllib.request.urlopen(app.url + href) as resp:
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(io.BytesIO(resp.read()))
+    assert table.num_rows == 25 and table.column_names == ["n_nationkey", "n_name"]
+
+
+def test_reopen_from_history(page: Page):
+    marker = "history_marker_7781"
+    run(page, f"SELECT '{marker}' AS m")
+    expect(page.locator("#results-table")).to_contain_text(marker)
+    type_sql(page, "SELECT 1")
+    page.locator("#history-tab").click()
+    row = page.locator("#history-table tr", has_text=marker).first
+    row.get_by_role("button", name="Open").click()
+    expect(page.locator("#sql-editor")).to_have_value(re.compile(marker))
+
+
+def test_drop_asks_for_confirmation_naming_kind_and_object(page: Page):
+    run(page, "CREATE TABLE main.default.e2e_drop_me AS SELECT 1 AS x")
+    expect(page.get_by_role("alertdialog")).to_contain_text("CREATE")
+    page.locator("#confirm-run").click()
+    wait_idle(page)
+    run(page, "DROP TABLE main.default.e2e_drop_me")
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text("DROP")
+    expect(dialog).to_contain_text("main.default.e2e_drop_me")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(page.locator("#query-notice")).to_contain_text("Not run")
+    run(page, "SELECT count(*) AS n FROM main.default.e2e_drop_me")
+    expect(page.locator("#results-table")).to_contain_text("1")
+
+
+def test_ctrl_enter_runs_and_several_statements_show_each_result(page: Page):
+    type_sql(page, "SELECT 'first' AS s; SELECT 'second' AS s")
+    page.locator("#sql-editor").press("Control+Enter")
+    expect(page.locator("#statements")).to_contain_text("first")
+    expect(page.locator("#results-table")).to_contain_text("second")
+    page.locator("#statements >> text=first").click()
+    expect(page.locator("#results-table")).to_contain_text("first")
