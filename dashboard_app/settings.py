@@ -131,10 +131,15 @@ class Settings(BaseSettings):
 def _format(err: ValidationError) -> str:
     first = err.errors()[0]
     loc = [str(p) for p in first.get("loc", ()) if p != "__root__"]
-    field_name = loc[0] if loc else ""
-    alias = Settings.model_fields[field_name].alias if field_name in Settings.model_fields else ""
+    name = loc[0] if loc else ""
+    # Errors are located by alias (the variable's name) or, for model checks, not at all.
+    if name in Settings.model_fields:
+        name = Settings.model_fields[name].alias or name
     msg = first.get("msg", "invalid value").removeprefix("Value error, ")
-    return f"{alias}: {msg}" if alias else msg
+    secret = any(w in name for w in ("TOKEN", "SECRET"))
+    if name and not secret and "input" in first and not isinstance(first["input"], dict):
+        msg += f" (got {str(first['input'])[:40]!r})"
+    return f"{name}: {msg}" if name else msg
 
 
 def load_settings() -> Settings:

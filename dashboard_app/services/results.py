@@ -124,7 +124,7 @@ class ResultStore:
             # Arrow cannot order lists or structs: order by their text, as the grid shows them.
             col = pa.chunked_array([pa.array([None if v is None else format_value(v, limit=None) for v in col.to_pylist()], pa.string())])
         order = pc.sort_indices(
-            pa.table({"k": col}), sort_keys=[("k", "descending" if descending else "ascending")], null_placement="at_end"
+            pa.table({"k": col}), sort_keys=[("k", "descending" if descending else "ascending", "at_end")]
         )
         with self._lock:
             item._order_cache.clear()  # keep one sort order per result: memory stays ~1x

@@ -293,6 +293,7 @@ class _Handler:
         )
         with self.fake._lock:
             self.fake._ops[op.handle.operationId.guid] = op
+            self.fake.row_limits.append(req.resultRowLimit)
         threading.Thread(target=self.fake._run, args=(op, session), daemon=True, name="fake-sql-op").start()
         if req.getDirectResults is None:
             return ttypes.TExecuteStatementResp(status=OK, operationHandle=op.handle)
@@ -443,6 +444,7 @@ class FakeSqlWarehouse:
         self.interrupted = 0
         self.cancel_requests = 0
         self.sessions_opened = 0
+        self.row_limits: list[int | None] = []  # resultRowLimit of each statement
         self.auth_failures = 0
         # state
         self._sessions: dict[bytes, _Session] = {}
@@ -513,6 +515,11 @@ class FakeSqlWarehouse:
         """Blocks until `count` statements have started in DuckDB (in total)."""
         with self._running:
             return self._running.wait_for(lambda: self._started_count >= count, timeout)
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Blocks until no statement is running in DuckDB."""
+        with self._running:
+            return self._running.wait_for(lambda: self._running_count == 0, timeout)
 
     @property
     def open_sessions(self) -> int:
@@ -686,9 +693,32 @@ class FakeSqlWarehouse:
                 cur.close()
                 with self._running:
                     self._running_count -= 1
+                    self._running.notify_all()
         except Exception as err:  # noqa: BLE001 - a fake must report, not die
             op.state, op.message = S.ERROR_STATE, f"fake server error: {err!r}"
         finally:
             if timer:
                 timer.cancel()
             op.done.set()
+
+
+def small_samples() -> duckdb.DuckDBPyConnection:
+    """A small in-memory DuckDB shaped like Databricks' `samples` catalog, plus a writable `main`."""
+    con = duckdb.connect(":memory:")
+    con.execute("ATTACH ':memory:' AS samples")
+    con.execute("ATTACH ':memory:' AS main_db")  # the app's `main` (dialect_bridge renames it)
+    for stmt in (
+        "CREATE SCHEMA samples.tpch",
+        'CREATE SCHEMA main_db."default"',
+        "CREATE TABLE samples.tpch.region AS SELECT CAST(i AS BIGINT) AS r_regionkey, "
+        "['AFRICA','AMERICA','ASIA','EUROPE','MIDDLE EAST'][i + 1] AS r_name FROM range(5) t(i)",
+        "CREATE TABLE samples.tpch.nation AS SELECT CAST(i AS BIGINT) AS n_nationkey, 'NATION ' || i AS n_name, "
+        "CAST(i % 5 AS BIGINT) AS n_regionkey FROM range(25) t(i)",
+        "CREATE TABLE samples.tpch.supplier AS SELECT CAST(i AS BIGINT) AS s_suppkey, 'Supplier#' || i AS s_name "
+        "FROM range(10) t(i)",
+        "CREATE TABLE samples.tpch.orders AS SELECT CAST(i AS BIGINT) AS o_orderkey, "
+        "CAST(100 + i * 0.25 AS DECIMAL(12,2)) AS o_totalprice, DATE '2024-01-01' + CAST(i % 365 AS INTEGER) AS o_orderdate, "
+        "'comment ' || i AS o_comment FROM range(1000) t(i)",
+    ):
+        con.execute(stmt)
+    return con

@@ -17,6 +17,7 @@ Pure Python; must never import reflex.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import re
 from dataclasses import dataclass
@@ -254,7 +255,7 @@ _REASONS = {
     "changes permissions": {"GRANT", "REVOKE", "DENY"},
     "modifies data": {
         "INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "LOAD", "RESTORE",
-        "OPTIMIZE", "VACUUM", "REORG", "UNDROP", "SELECT", "APPLY",
+        "OPTIMIZE", "VACUUM", "REORG", "UNDROP", "APPLY",
     },
     "modifies data and reads external storage": {"COPY"},
     "changes schema or catalog objects": {
@@ -292,7 +293,17 @@ _OBJECT_PASS = _KIND_SKIP | {
 }
 
 _EXPLAIN_MODES = {"EXTENDED", "CODEGEN", "COST", "FORMATTED"}
-_SIMPLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_DESCRIBE_WORDS = {
+    "TABLE", "SCHEMA", "DATABASE", "CATALOG", "FUNCTION", "VOLUME", "DETAIL", "HISTORY",
+    "EXTENDED", "FORMATTED", "EXTERNAL", "LOCATION", "STORAGE", "CREDENTIAL", "CONNECTION",
+    "PROVIDER", "RECIPIENT", "SHARE", "MODEL",
+}
+_SHOW_TARGETS = {
+    "TABLES", "TABLE", "VIEWS", "MATERIALIZED", "STREAMING", "SCHEMAS", "DATABASES", "CATALOGS",
+    "COLUMNS", "FUNCTIONS", "USER", "SYSTEM", "ALL", "PARTITIONS", "TBLPROPERTIES", "CREATE",
+    "GRANTS", "GRANT", "GRANTS_ON", "VOLUMES", "SHARES", "RECIPIENTS", "PROVIDERS", "CONNECTIONS",
+    "CREDENTIALS", "STORAGE", "EXTERNAL", "GROUPS", "USERS", "CURRENT", "CLEAN", "MODELS",
+}
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _TOKEN_REPR = re.compile(r"<Token token_type: [^,]*, text: (.*?), line: .*?>")  # sqlglot's noisy token repr
@@ -326,7 +337,7 @@ def _classify(sql: str) -> Verdict:
         return Verdict(read_only=False, empty=True, reason="nothing to run: the SQL is empty or only comments")
 
     parser = _PARSER_CLASS(dialect=_DIALECT)  # parsers hold state: one per call
-    statements = tuple(_classify_chunk(sql, c, parser) for c in chunks)
+    statements = tuple(_guard_substitution(_classify_chunk(sql, c, parser), c) for c in chunks)
     read_only = all(s.read_only for s in statements)
     error = next((s.error for s in statements if s.error), None)
     reason = ""
@@ -352,9 +363,12 @@ def _classify_chunk(sql: str, toks: list[Token], parser: Any, nested: bool = Fal
         return _wrap_inner("EXPLAIN", sql, toks, start, parser)
     if head in ("DESCRIBE", "DESC") and second == "QUERY" and not nested:
         return _wrap_inner("DESCRIBE", sql, toks, 2, parser)
-    # Every Databricks SHOW statement only lists metadata; sqlglot makes it a Command.
+    # Databricks SHOW statements only list metadata; sqlglot keeps them as raw
+    # Commands, so we accept only the SHOW forms we know.
     if head == "SHOW":
-        return StatementVerdict("SHOW", True, _command_objects(toks), text)
+        if second in _SHOW_TARGETS:
+            return StatementVerdict("SHOW", True, _command_objects(toks), text)
+        return StatementVerdict("SHOW", False, _command_objects(toks), text, "SHOW is not a recognised SHOW statement")
 
     try:
         if _has_command(toks):
@@ -372,6 +386,13 @@ def _classify_chunk(sql: str, toks: list[Token], parser: Any, nested: bool = Fal
     if len(trees) != 1:
         return _unparseable(text, toks, f"expected one statement, sqlglot produced {len(trees)}")
     return _classify_tree(trees[0], toks, text)
+
+
+def _guard_substitution(verdict: StatementVerdict, toks: Sequence[Token]) -> StatementVerdict:
+    if verdict.read_only and _has_substitution(toks):
+        reason = "uses ${...} variable substitution, which can inject arbitrary SQL"
+        return dataclasses.replace(verdict, read_only=False, reason=reason)
+    return verdict
 
 
 def _has_substitution(toks: Sequence[Token]) -> bool:
@@ -409,8 +430,6 @@ def _classify_tree(tree: Any, toks: list[Token], text: str) -> StatementVerdict:
         objects = _command_objects(toks)  # commands keep their text raw
     if not isinstance(tree, _READ_ROOTS):
         return StatementVerdict(kind, False, objects, text, _write_reason(kind, tree))
-    if _has_substitution(toks):
-        problem = "uses ${...} variable substitution, which can inject arbitrary SQL"
     if problem:
         return StatementVerdict(kind, False, objects, text, problem)
     return StatementVerdict(kind, True, objects, text)
@@ -419,20 +438,36 @@ def _classify_tree(tree: Any, toks: list[Token], text: str) -> StatementVerdict:
 def _describe_fallback(toks: list[Token], text: str) -> StatementVerdict | None:
     """DESCRIBE DETAIL/CATALOG/... that sqlglot cannot parse.
 
-    Accepted only when it is nothing but words, names and dots, so no
-    expression can hide in it; a path-like name still makes it not read-only.
+    Accepted only in the exact shape ``DESCRIBE <known words> <dotted name>
+    [<column>] [AS JSON]`` so no expression can hide in it; a path-like name
+    still makes it not read-only.
     """
-    for tok in toks[1:]:
-        if tok.token_type == TokenType.DOT:
-            continue
-        if tok.token_type == TokenType.IDENTIFIER or _WORD.match(tok.text):
-            continue
+    i, n = 1, len(toks)
+    while i < n and _upper(toks[i]) in _DESCRIBE_WORDS:
+        i += 1
+    parts, i = _dotted_name(toks, i)
+    if not parts:
         return None
-    objects = _command_objects(toks)
-    for tok in toks:
-        if tok.token_type == TokenType.IDENTIFIER and _PATH_HINT.search(tok.text):
-            return StatementVerdict("DESCRIBE", False, objects, text, "reads files by path (external storage)")
-    return StatementVerdict("DESCRIBE", True, objects, text)
+    _column, i = _dotted_name(toks, i)
+    if [_upper(t) for t in toks[i:]] not in ([], ["AS", "JSON"]):
+        return None
+    name = ".".join(_render_part(p.text) for p in parts)
+    if any(p.token_type == TokenType.IDENTIFIER and _PATH_HINT.search(p.text) for p in parts):
+        return StatementVerdict("DESCRIBE", False, (name,), text, "reads files by path, which touches external storage")
+    return StatementVerdict("DESCRIBE", True, (name,), text)
+
+
+def _dotted_name(toks: Sequence[Token], i: int) -> tuple[list[Token], int]:
+    """Tokens of ``a.b.c`` starting at i (empty if none) and the index after it."""
+    n = len(toks)
+    if i >= n or toks[i].token_type not in (TokenType.VAR, TokenType.IDENTIFIER) or _upper(toks[i]) == "AS":
+        return [], i
+    parts = [toks[i]]
+    i += 1
+    while i + 1 < n and toks[i].token_type == TokenType.DOT and _is_name_token(toks[i + 1]):
+        parts.append(toks[i + 1])
+        i += 2
+    return parts, i
 
 
 def _unparseable(text: str, toks: Sequence[Token], error: str) -> StatementVerdict:
@@ -509,7 +544,7 @@ def _table(node: exp.Table, ctes: set[str]) -> tuple[str, str]:
     parts = [p for p in (node.args.get("catalog"), node.args.get("db"), src) if p is not None]
     if src is None or isinstance(src, exp.Identifier):
         idents = [p for p in parts if isinstance(p, exp.Identifier)]
-        name = ".".join(_render_part(p.name, p.quoted) for p in idents)
+        name = ".".join(_render_part(p.name) for p in idents)
         if len(idents) == 1 and isinstance(src, exp.Identifier) and src.name.lower() in ctes:
             return "", ""  # reference to a CTE, not a real object
         names = [p.name for p in idents]
@@ -618,7 +653,7 @@ def _leading_kind(toks: Sequence[Token]) -> str:
             break
         words.append(tok.text.upper())
     if not words:
-        return _one_line(toks[0].text.upper(), 20) if toks else ""
+        return ""
     first = words[0]
     if first in ("CREATE", "DROP", "ALTER", "REPLACE"):
         rest = [w for w in words[1:] if w not in _KIND_SKIP]
@@ -641,15 +676,12 @@ def _command_objects(toks: Sequence[Token]) -> tuple[str, ...]:
         tok = toks[i]
         up = _upper(tok)
         if armed and tok.token_type in (TokenType.VAR, TokenType.IDENTIFIER) and up not in _OBJECT_PASS:
-            parts = [tok]
-            j = i + 1
-            while j + 1 < n and toks[j].token_type == TokenType.DOT and _is_name_token(toks[j + 1]):
-                parts.append(toks[j + 1])
-                j += 2
-            objects.append(".".join(_render_part(p.text, p.token_type == TokenType.IDENTIFIER) for p in parts))
-            armed = False
-            i = j
-            continue
+            parts, j = _dotted_name(toks, i)
+            if parts:
+                objects.append(".".join(_render_part(p.text) for p in parts))
+                armed = False
+                i = j
+                continue
         armed = up in _OBJECT_TRIGGERS or (armed and up in _OBJECT_PASS)
         i += 1
     return tuple(dict.fromkeys(objects))
@@ -659,9 +691,9 @@ def _is_name_token(tok: Token) -> bool:
     return tok.token_type == TokenType.IDENTIFIER or bool(_WORD.match(tok.text))
 
 
-def _render_part(name: str, quoted: bool) -> str:
+def _render_part(name: str) -> str:
     # Plain names as written; anything unusual keeps its backticks.
-    if _SIMPLE_NAME.match(name):
+    if _WORD.match(name):
         return name
     return "`" + name.replace("`", "``") + "`"
 

@@ -1,0 +1,57 @@
+"""Start-up problems are one clear line and a non-zero exit, not a traceback."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def launch(*args: str, **env: str) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("APP_", "DATABRICKS_"))}
+    full_env.update(APP_ENV_FILE=os.devnull, **env)
+    return subprocess.run([sys.executable, "-m", "dashboard_app.launch", *args], cwd=ROOT, env=full_env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def one_line_error(proc: subprocess.CompletedProcess) -> str:
+    assert proc.returncode == 2, proc.stderr
+    lines = [l for l in proc.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
+    return lines[0]
+
+
+def test_bad_setting(tmp_path):
+    line = one_line_error(launch("--check", APP_DATA_DIR=str(tmp_path), APP_QUERY_TIMEOUT_SECONDS="soon"))
+    assert "APP_QUERY_TIMEOUT_SECONDS" in line
+
+
+def test_contradictory_databricks_settings(tmp_path):
+    line = one_line_error(launch("--check", APP_DATA_DIR=str(tmp_path), DATABRICKS_HOST="https://x", DATABRICKS_TOKEN="t"))
+    assert "DATABRICKS_WAREHOUSE_ID" in line
+
+
+def test_unwritable_data_dir(tmp_path):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file, not a folder")
+    line = one_line_error(launch("--check", APP_DATA_DIR=str(blocker / "data")))
+    assert "APP_DATA_DIR" in line and "not writable" in line
+
+
+def test_port_in_use(tmp_path):
+    with socket.socket() as s:
+        s.bind(("0.0.0.0", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        line = one_line_error(launch("--port", str(port), APP_DATA_DIR=str(tmp_path)))
+    assert f"port {port} is already in use" in line
+
+
+def test_check_passes_on_the_embedded_default(tmp_path):
+    proc = launch("--check", APP_DATA_DIR=str(tmp_path))
+    assert proc.returncode == 0 and "embedded DuckDB" in proc.stdout
+    assert (tmp_path / "samples.duckdb").exists()
