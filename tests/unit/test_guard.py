@@ -216,6 +216,11 @@ OTHER_READ_ONLY = [
     ("DESCRIBE SCHEMA samples.tpch", "DESCRIBE"),
     ("DESCRIBE FUNCTION EXTENDED upper", "DESCRIBE"),
     ("DESCRIBE QUERY SELECT * FROM samples.tpch.orders", "DESCRIBE"),
+    ("DESCRIBE EXTERNAL LOCATION my_location", "DESCRIBE"),  # sqlglot misreads LOCATION
+    ("DESCRIBE STORAGE CREDENTIAL my_cred", "DESCRIBE"),
+    ("DESC samples.tpch.orders o_orderkey AS JSON", "DESCRIBE"),
+    ("SHOW EXTERNAL LOCATIONS", "SHOW"),
+    ("EXPLAIN SHOW TABLES", "EXPLAIN"),
     ("EXPLAIN SELECT * FROM samples.tpch.lineitem", "EXPLAIN"),
     ("EXPLAIN EXTENDED SELECT 1", "EXPLAIN"),
     ("explain formatted select * from samples.tpch.orders where o_orderkey = 1", "EXPLAIN"),
@@ -366,6 +371,9 @@ NOT_READ_ONLY = [
     ("EXPLAIN EXPLAIN SELECT 1", "EXPLAIN"),
     ("DESCRIBE QUERY SELECT * FROM read_files('s3://x')", "DESCRIBE"),
     ("DESCRIBE DETAIL delta.`/x`", "DESCRIBE"),
+    ("DESCRIBE TABLE parquet.`s3://bucket/x`", "DESCRIBE"),
+    ("SHOW ME THE MONEY", "SHOW"),  # unknown SHOW form
+    ("EXPLAIN VACUUM main.d.t", "EXPLAIN"),
     # Comments and casing hiding the keyword
     ("/* hide */ DROP /* more */ TABLE /* x */ main.default.t", "DROP TABLE"),
     ("dRoP   tAbLe\n  main.default.t", "DROP TABLE"),

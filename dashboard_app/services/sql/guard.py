@@ -430,6 +430,12 @@ def _classify_tree(tree: Any, toks: list[Token], text: str) -> StatementVerdict:
         objects = _command_objects(toks)  # commands keep their text raw
     if not isinstance(tree, _READ_ROOTS):
         return StatementVerdict(kind, False, objects, text, _write_reason(kind, tree))
+    if problem and isinstance(tree, exp.Describe):
+        # sqlglot misreads e.g. DESCRIBE EXTERNAL LOCATION x as a table with a
+        # location property; the strict token-level shape check settles it.
+        fallback = _describe_fallback(toks, text)
+        if fallback is not None:
+            return fallback
     if problem:
         return StatementVerdict(kind, False, objects, text, problem)
     return StatementVerdict(kind, True, objects, text)
@@ -649,9 +655,10 @@ def _leading_kind(toks: Sequence[Token]) -> str:
     """Human kind from the leading keywords, e.g. CREATE CATALOG, MSCK REPAIR."""
     words: list[str] = []
     for tok in toks[:8]:
-        if tok.token_type in (TokenType.STRING, TokenType.IDENTIFIER) or not _WORD.match(tok.text):
+        parts = tok.text.upper().split()  # some keywords are one token: "MSCK REPAIR"
+        if tok.token_type in (TokenType.STRING, TokenType.IDENTIFIER) or not all(map(_WORD.match, parts)):
             break
-        words.append(tok.text.upper())
+        words.extend(parts)
     if not words:
         return ""
     first = words[0]
