@@ -18,6 +18,6 @@ config = rx.Config(
     # Results and clients live in process-level services, so session state is small and
     # kept in memory: no pickling to disk on every event.
     state_manager_mode="memory",
-    plugins=[rx.plugins.RadixThemesPlugin()],
+    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="blue", radius="medium"))],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

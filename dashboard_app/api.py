@@ -1,8 +1,12 @@
-"""HTTP routes beside the page: result downloads, streamed straight from the result store."""
+"""HTTP routes beside the page: downloads of results and files, streamed, never via page state."""
 
 from __future__ import annotations
 
+import asyncio
+from urllib.parse import quote
+
 from starlette.applications import Starlette
+from starlette.concurrency import iterate_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, StreamingResponse
 from starlette.routing import Route
@@ -10,6 +14,7 @@ from starlette.routing import Route
 from .backend import services
 from .identity import resolve_identity
 from .services import downloads
+from .services.files import FileStoreError, PathNotAllowed
 from .services.results import ResultNotFound
 
 
@@ -25,11 +30,34 @@ async def download_result(request: Request):
         return PlainTextResponse("This result has expired or is not yours: run the query again.", status_code=404)
     name = downloads.filename(item.sql, fmt)
     return StreamingResponse(
-        downloads.stream(item.result.table, fmt),
+        iterate_in_threadpool(downloads.stream(item.result.table, fmt)),
         media_type=downloads.FORMATS[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
     )
 
 
+async def download_file(request: Request):
+    """Any file under the files root, binary included, streamed in chunks."""
+    rel = request.query_params.get("path", "")
+    try:
+        store = services().files
+        chunks = await asyncio.to_thread(store.open_download, rel)
+    except PathNotAllowed as err:
+        return PlainTextResponse(str(err), status_code=400)
+    except FileStoreError as err:
+        return PlainTextResponse(str(err), status_code=404 if type(err).__name__ == "FileNotFound" else 502)
+    name = rel.rstrip("/").rsplit("/", 1)[-1] or "download"
+    return StreamingResponse(
+        iterate_in_threadpool(chunks),
+        media_type="application/octet-stream",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}", "Cache-Control": "no-store"},
+    )
+
+
 def routes() -> Starlette:
-    return Starlette(routes=[Route("/api/results/{rid}/download", download_result, methods=["GET"])])
+    return Starlette(
+        routes=[
+            Route("/api/results/{rid}/download", download_result, methods=["GET"]),
+            Route("/api/files/download", download_file, methods=["GET"]),
+        ]
+    )

@@ -55,7 +55,7 @@ def pager() -> rx.Component:
         rx.form(
             rx.hstack(
                 rx.text("Page", size="2"),
-                rx.input(value=QueryState.page_input, on_change=QueryState.set_page_input, width="5em", size="1", id="page-input"),
+                rx.input(value=QueryState.page_input, on_change=QueryState.set_page_input, width="5em", size="1", id="page-input", name="page"),
                 rx.text("of ", QueryState.page_count, size="2"),
                 align="center",
                 spacing="1",

@@ -106,7 +106,8 @@ def credentials_provider(config: "Config") -> Callable[[], HeaderFactory]:
     return provider
 
 
-def _fingerprint(token: str | None) -> str:
+def token_fingerprint(token: str | None) -> str:
+    """A short hash that tells tokens apart without keeping them in keys."""
     return hashlib.sha256(token.encode()).hexdigest()[:16] if token else ""
 
 
@@ -142,7 +143,7 @@ class DatabricksAuth:
         from databricks.sdk import WorkspaceClient
 
         key, fp = self.key(identity), self._fp(identity)
-        fp_, cfg, client = self._entry(identity)
+        _, cfg, client = self._entry(identity)
         if client is None:
             client = WorkspaceClient(config=cfg)
             with self._lock:
@@ -162,7 +163,7 @@ class DatabricksAuth:
                 self._cache.pop(self.key(identity), None)
 
     def _fp(self, identity: Identity | None) -> str:
-        return _fingerprint(identity.token) if uses_user_token(self.settings, identity) and identity else ""
+        return token_fingerprint(identity.token) if uses_user_token(self.settings, identity) and identity else ""
 
     def _entry(self, identity: Identity | None) -> tuple[str, "Config", "WorkspaceClient | None"]:
         key, fp = self.key(identity), self._fp(identity)

@@ -552,7 +552,9 @@ class FakeSqlWarehouse:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _H)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True, name="fake-sql-http").start()
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True, name="fake-sql-http"
+        ).start()
         return self
 
     def stop(self) -> None:

@@ -6,6 +6,7 @@ DuckDB; the fake workspace serves the SDK (well-known config, OIDC M2M, warehous
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 
@@ -287,6 +288,12 @@ def test_server_statement_timeout_is_the_backstop(fake, ws):
     assert fake.wait_idle() and fake.interrupted == 1
 
 
+def _queued(engine: DatabricksEngine, count: int = 1) -> bool:
+    (pool,) = engine._pools.values()
+    with pool.cond:
+        return pool.cond.wait_for(lambda: pool.waiting == count, timeout=10)
+
+
 def test_a_full_pool_waits_and_a_cancel_frees_it(fake, ws):
     eng = make_engine(fake, make_settings(ws), pool_size=1)
     try:
@@ -295,8 +302,7 @@ def test_a_full_pool_waits_and_a_cancel_frees_it(fake, ws):
         assert fake.wait_running()
         quick_scope = CancelScope()
         t2, out2 = _run_in_thread(eng, "SELECT 7 AS seven", quick_scope)
-        t2.join(0.2)
-        assert t2.is_alive()  # queued behind the only connection
+        assert _queued(eng)  # behind the only connection
         slow_scope.cancel()
         t1.join(30)
         t2.join(30)
@@ -315,6 +321,7 @@ def test_cancel_while_waiting_for_a_connection(fake, ws):
         assert fake.wait_running()
         waiting = CancelScope()
         t2, out2 = _run_in_thread(eng, "SELECT 1", waiting)
+        assert _queued(eng)
         waiting.cancel()
         t2.join(30)
         assert isinstance(out2[0], QueryCancelled)
@@ -426,3 +433,50 @@ def test_warehouses_with_states_and_label(engine, warehouses):
     assert engine.warehouse_state("w2") == "STOPPED"
     assert engine.warehouse_state() == "RUNNING"
     assert engine.label.endswith("· Shared Analytics")
+
+
+# --- secrets stay out of logs and messages ---------------------------------------------------
+
+
+def test_no_token_reaches_the_logs(fake, ws, caplog):
+    caplog.set_level(logging.DEBUG)
+    settings = make_settings(ws, DATABRICKS_APP_NAME="dash", APP_RUN_AS="user")
+    fake.tokens.add("user-token-in-logs-check")
+    eng = make_engine(fake, settings)
+    try:
+        good = Identity(user="a@x", token="user-token-in-logs-check", pool_key="user:a@x")
+        bad = Identity(user="b@x", token="user-token-rejected-check", pool_key="user:b@x")
+        run(eng, "SELECT 1", identity=good)
+        with pytest.raises(AuthError):
+            run(eng, "SELECT 1", identity=bad)
+    finally:
+        eng.close()
+    bad_sp = make_engine(fake, make_settings(ws, DATABRICKS_TOKEN="dapi-sp-token-in-logs"))
+    try:
+        with pytest.raises(AuthError):
+            run(bad_sp, "SELECT 1")
+    finally:
+        bad_sp.close()
+    text = caplog.text
+    assert caplog.records  # the libraries did log at DEBUG
+    for secret in ("user-token-in-logs-check", "user-token-rejected-check", "dapi-sp-token-in-logs", PAT):
+        assert secret not in text
+
+
+def test_error_mapping_for_dns_failures_and_redaction():
+    import urllib3
+
+    from dashboard_app.services.sql.errors import from_connector_error, redact
+
+    try:
+        try:
+            raise socket.gaierror(-2, "Name or service not known")
+        except socket.gaierror as dns:
+            raise urllib3.exceptions.NameResolutionError("adb-1.example", None, dns) from dns  # type: ignore[arg-type]
+    except urllib3.exceptions.HTTPError as err:
+        mapped = from_connector_error(urllib3.exceptions.MaxRetryError(None, "/sql", err), host="adb-1.example")  # type: ignore[arg-type]
+    assert isinstance(mapped, ConnectionFailed) and "host name not found" in str(mapped)
+    text = "Authorization: Bearer abc.def-123 token=dapi0123456789abcdef0123 eyJhbGciOi.eyJzdWIiOiJ4In0.sig my-secret"
+    clean = redact(text, ["my-secret"])
+    for leaked in ("abc.def-123", "dapi0123456789abcdef0123", "eyJhbGciOi", "my-secret"):
+        assert leaked not in clean

@@ -13,7 +13,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import pytest
 from databricks.sdk import WorkspaceClient
@@ -256,7 +256,7 @@ def test_list_errors(env: Env) -> None:
     with pytest.raises(FileNotFound):
         env.store.list("missing")
     env.store.write_text("f.txt", "x", None, "ann")
-    with pytest.raises(FileStoreError):
+    with pytest.raises(FileStoreError, match="is a file, not a folder"):
         env.store.list("f.txt")
 
 

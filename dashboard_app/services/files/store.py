@@ -374,40 +374,41 @@ class FileStore(abc.ABC):
 
     def stat(self, rel: str) -> FileEntry:
         full = self.full_path(rel)
-        with self._errors("open", rel):
+        with self._errors("open", self.rel_path(full)):
             return self._stat(full)
 
     def exists(self, rel: str) -> bool:
         full = self.full_path(rel)
-        return self._stat_or_none(full, rel) is not None
+        return self._stat_or_none(full, self.rel_path(full)) is not None
 
     def list(self, rel_dir: str = ".") -> list[FileEntry]:
         """One level of a folder: folders first, then files, each by name."""
         full = self.full_path(rel_dir)
-        with self._errors("list", rel_dir):
+        with self._errors("list", self.rel_path(full)):
             entries = self._list(full)
         return sorted(entries, key=lambda e: (not e.is_dir, e.name.casefold(), e.name))
 
     def read_text(self, rel: str) -> FileContent:
         full = self.full_path(rel)
-        data, entry = self._read_limited(full, rel, "open")
         shown = self.rel_path(full)
+        data, entry = self._read_limited(full, shown, "open")
         return FileContent(path=shown, text=self._decode(data, shown), version=FileVersion.of(data, entry.modified))
 
     def read_bytes(self, rel: str) -> bytes:
         """The whole file, up to max_bytes (FileTooLarge beyond); use open_download for big files."""
         full = self.full_path(rel)
-        return self._read_limited(full, rel, "read")[0]
+        return self._read_limited(full, self.rel_path(full), "read")[0]
 
     def open_download(self, rel: str) -> Iterator[bytes]:
         """The file's bytes in chunks, any size and any content. Fails now if it cannot start."""
         full = self.full_path(rel)
-        with self._errors("download", rel):
+        shown = self.rel_path(full)
+        with self._errors("download", shown):
             entry = self._stat(full)
             if entry.is_dir:
-                raise FileStoreError(f"'{rel}' is a folder; only files can be downloaded", path=rel)
+                raise FileStoreError(f"'{shown}' is a folder; only files can be downloaded", path=shown)
             chunks = self._open_stream(full)
-        return self._guarded(chunks, "download", rel)
+        return self._guarded(chunks, "download", shown)
 
     # ----------------------------------------------------------------- writing
 
@@ -438,25 +439,28 @@ class FileStore(abc.ABC):
         return version
 
     def _check_unchanged(self, full: str, rel: str, current: FileEntry | None, expected: FileVersion) -> None:
+        deleted = f"'{rel}' was deleted since you opened it. Nothing was saved."
         if current is None:
-            raise FileConflict(None, rel, f"'{rel}' was deleted since you opened it. Nothing was saved.")
-        if current.size is not None and current.size != expected.size:
-            # Different size: changed for sure; still fetch it so the user can compare.
-            if current.size > self.max_bytes:
-                raise FileConflict(None, rel, f"'{rel}' was changed since you opened it and is now too large to show.")
+            raise FileConflict(None, rel, deleted)
+        # Always read and hash: sizes can match and Volumes' timestamps have one-second steps.
+        # The content read is also what the user needs to see to resolve the conflict.
         try:
             data, entry = self._read_limited(full, rel, "check")
         except FileNotFound:
-            raise FileConflict(None, rel, f"'{rel}' was deleted since you opened it. Nothing was saved.") from None
+            raise FileConflict(None, rel, deleted) from None
         except FileTooLarge:
-            raise FileConflict(None, rel, f"'{rel}' was changed since you opened it and is now too large to show.") from None
+            raise FileConflict(
+                None, rel, f"'{rel}' was changed since you opened it and is now too large to show. Nothing was saved."
+            ) from None
         now = FileVersion.of(data, entry.modified)
         if now.same_content(expected):
             return
         try:
             text = self._decode(data, rel)
         except NotText:
-            raise FileConflict(None, rel, f"'{rel}' was replaced by content that is not text since you opened it.") from None
+            raise FileConflict(
+                None, rel, f"'{rel}' was replaced by content that is not text since you opened it. Nothing was saved."
+            ) from None
         raise FileConflict(FileContent(rel, text, now), rel)
 
     def upload(self, rel: str, data: bytes, user: Any, overwrite: bool = False) -> FileVersion:

@@ -130,9 +130,6 @@ class _SdkFileStore(FileStore):
 class VolumesFileStore(_SdkFileStore):
     kind = "volume"
 
-    def __init__(self, client: ClientSource, root: str, max_bytes: int, *, audit: Any = None, read_only: bool = False):
-        super().__init__(client, root, max_bytes, audit=audit, read_only=read_only)
-
     @property
     def _files(self):  # noqa: ANN202 - FilesExt
         return self.client.files
@@ -150,8 +147,14 @@ class VolumesFileStore(_SdkFileStore):
 
     def _list(self, full: str) -> list[FileEntry]:
         out = []
-        # The SDK follows next_page_token for us; the default page is up to 1000 entries.
-        for d in self._files.list_directory_contents(full):
+        try:
+            # The SDK follows next_page_token for us; the default page is up to 1000 entries.
+            listing = list(self._files.list_directory_contents(full))
+        except NotFound:
+            if self._is_file(full):
+                raise FileStoreError(f"'{self.rel_path(full)}' is a file, not a folder") from None
+            raise
+        for d in listing:
             entry = self._child(
                 full,
                 d.name or (d.path or "").rstrip("/").rsplit("/", 1)[-1],
@@ -162,6 +165,13 @@ class VolumesFileStore(_SdkFileStore):
             if entry is not None:
                 out.append(entry)
         return out
+
+    def _is_file(self, full: str) -> bool:
+        try:
+            self._files.get_metadata(full)
+            return True
+        except NotFound:
+            return False
 
     def _has_children(self, full: str) -> bool:
         return next(iter(self._files.list_directory_contents(full, page_size=1)), None) is not None

@@ -30,7 +30,7 @@ import pyarrow as pa
 
 from ...settings import Settings
 from ..catalog import CatalogService
-from ..databricks_auth import DatabricksAuth, _fingerprint, default_auth, uses_user_token
+from ..databricks_auth import DatabricksAuth, default_auth, token_fingerprint, uses_user_token
 from .engine import (
     CancelScope,
     Column,
@@ -97,6 +97,7 @@ class _Pool:
         self.cond = threading.Condition()
         self.idle: list[tuple["Connection", float]] = []
         self.in_use = 0
+        self.waiting = 0  # callers queued for a connection
         self.fingerprint = ""
         self.generation = 0
 
@@ -318,7 +319,7 @@ class DatabricksEngine:
         return pool
 
     def _acquire(self, pool: _Pool, identity: Identity, scope: CancelScope, timeout_s: float | None) -> tuple["Connection", int]:
-        fp = _fingerprint(identity.token) if uses_user_token(self.settings, identity) else ""
+        fp = token_fingerprint(identity.token) if uses_user_token(self.settings, identity) else ""
         stale: list["Connection"] = []
         conn = None
         with pool.cond:
@@ -342,7 +343,12 @@ class DatabricksEngine:
                     if conn is not None or pool.in_use < pool.size:
                         pool.in_use += 1
                         break
-                    pool.cond.wait()  # woken by a release, a cancel or the timeout
+                    pool.waiting += 1
+                    pool.cond.notify_all()  # lets observers see the queue grow
+                    try:
+                        pool.cond.wait()  # woken by a release, a cancel or the timeout
+                    finally:
+                        pool.waiting -= 1
             finally:
                 scope.disarm()
         for c in stale:
@@ -357,6 +363,23 @@ class DatabricksEngine:
                 pool.cond.notify()
             raise
 
+    def connect_kwargs(self, identity: Identity) -> dict[str, Any]:
+        """What `databricks.sql.connect` gets for this identity (also used by bench/)."""
+        kwargs: dict[str, Any] = {
+            "server_hostname": self.host,
+            "http_path": self.http_path,
+            "credentials_provider": self.auth.credentials_provider(identity),
+            "session_configuration": {"STATEMENT_TIMEOUT": str(self.session_timeout_s)},
+            "enable_telemetry": False,
+            "user_agent_entry": "dashboard_app",
+            "_socket_timeout": self.socket_timeout_s,
+            # The engine decides about retries (see module docstring).
+            "_enable_v3_retries": False,
+            "_retry_stop_after_attempts_count": 1,
+        }
+        kwargs.update(self.extra_connect_args)
+        return kwargs
+
     def _open(self, identity: Identity, scope: CancelScope, timeout_s: float | None) -> "Connection":
         """Opens a session; while the warehouse answers 429/503 (busy, starting) keep trying."""
         from databricks import sql as dbsql
@@ -367,19 +390,7 @@ class DatabricksEngine:
             attempt += 1
             scope.raise_if_cancelled(timeout_s)
             try:
-                kwargs: dict[str, Any] = {
-                    "server_hostname": self.host,
-                    "http_path": self.http_path,
-                    "credentials_provider": self.auth.credentials_provider(identity),
-                    "session_configuration": {"STATEMENT_TIMEOUT": str(self.session_timeout_s)},
-                    "enable_telemetry": False,
-                    "user_agent_entry": "dashboard_app",
-                    "_socket_timeout": self.socket_timeout_s,
-                    # The engine decides about retries (see module docstring).
-                    "_enable_v3_retries": False,
-                    "_retry_stop_after_attempts_count": 1,
-                }
-                kwargs.update(self.extra_connect_args)
+                kwargs = self.connect_kwargs(identity)
                 return dbsql.connect(**kwargs)
             except QueryError:
                 raise

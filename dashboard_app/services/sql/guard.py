@@ -10,7 +10,11 @@ Anything we cannot parse or do not recognise is treated as not read-only.
 sqlglot (dialect "databricks") does the lexing and parsing.  The text is
 tokenized once, split on top-level ``;`` tokens, and every statement is parsed
 on its own, so one bad statement does not hide the others and each verdict
-carries its original text slice.
+carries its original text slice.  sqlglot keeps SHOW / EXPLAIN / OPTIMIZE /
+VACUUM / ... as opaque ``Command`` nodes: SHOW is accepted by its leading
+keywords, EXPLAIN and DESCRIBE QUERY are judged by the statement they wrap,
+every other Command is not read-only.  Text longer than ``MAX_SQL_CHARS`` is
+not analysed at all (not read-only) so a huge paste cannot stall the UI.
 
 Pure Python; must never import reflex.
 """
@@ -236,8 +240,7 @@ _SAFE_TVF_NODES = _classes(["Explode", "ExplodeOuter", "Posexplode", "Posexplode
 # Functions that reach external services or storage, wherever they appear.
 _EXTERNAL_FUNCS = {
     "secret", "try_secret", "list_secrets", "reflect", "try_reflect", "java_method",
-    "http_request", "vector_search", "remote_query", "cloud_files_state", "url_fetch",
-    "python_udf",
+    "http_request", "vector_search", "remote_query", "cloud_files_state",
 }
 _EXTERNAL_PREFIXES = ("ai_", "read_", "http_", "try_ai_")
 

@@ -1,0 +1,151 @@
+"""The text editor for one file, with save, preview, conflict and confirmation dialogs."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ..state.files import FilesState
+
+
+def _toolbar() -> rx.Component:
+    return rx.hstack(
+        rx.text(FilesState.path, weight="bold", id="open-path"),
+        rx.cond(FilesState.dirty, rx.badge("unsaved", color_scheme="amber", id="dirty-badge")),
+        rx.badge(FilesState.language, variant="soft"),
+        rx.spacer(),
+        rx.cond(FilesState.is_sql, rx.button(rx.icon("play", size=14), "Open in SQL editor", size="1", variant="soft", on_click=FilesState.open_in_sql, id="open-in-sql")),
+        rx.cond(FilesState.language == "markdown", rx.button(rx.cond(FilesState.preview, "Edit", "Preview"), size="1", variant="soft", on_click=FilesState.toggle_preview, id="preview-toggle")),
+        rx.el.a(rx.button(rx.icon("download", size=14), "Download", size="1", variant="soft", tab_index=-1), href=FilesState.download_url, download="", target="_blank", id="download-file"),
+        rx.button("Rename", size="1", variant="soft", on_click=FilesState.ask_name("rename"), id="rename-file"),
+        rx.button(rx.icon("save", size=14), "Save", size="1", on_click=FilesState.save, disabled=~FilesState.dirty, id="save-file", title="Save (Ctrl+S)"),
+        width="100%",
+        align="center",
+        wrap="wrap",
+    )
+
+
+def _conflict_dialog() -> rx.Component:
+    pane = dict(white_space="pre-wrap", font_family="var(--code-font-family)", size="1")
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Someone else saved this file"),
+            rx.dialog.description("Nothing was saved. Compare the two versions and choose which to keep."),
+            rx.grid(
+                rx.vstack(rx.text("Their version (now in the folder)", weight="bold", size="2"),
+                          rx.box(rx.text(FilesState.theirs, **pane), id="conflict-theirs", max_height="50vh", overflow="auto", width="100%", border="1px solid var(--gray-a6)", padding="0.5em")),
+                rx.vstack(rx.text("Your version", weight="bold", size="2"),
+                          rx.box(rx.text(FilesState.text, **pane), id="conflict-mine", max_height="50vh", overflow="auto", width="100%", border="1px solid var(--gray-a6)", padding="0.5em")),
+                columns="2",
+                spacing="3",
+                width="100%",
+            ),
+            rx.flex(
+                rx.button("Back to editing", variant="soft", color_scheme="gray", on_click=FilesState.close_conflict),
+                rx.button("Take theirs", variant="soft", on_click=FilesState.take_theirs, id="take-theirs"),
+                rx.button("Keep mine (overwrite theirs)", color_scheme="red", on_click=FilesState.keep_mine, id="keep-mine"),
+                spacing="3",
+                justify="end",
+                margin_top="1em",
+            ),
+            max_width="1100px",
+        ),
+        open=FilesState.conflict_open,
+    )
+
+
+def _name_dialog() -> rx.Component:
+    title = rx.match(FilesState.name_dialog, ("file", "New file"), ("folder", "New folder"), "Rename")
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(title),
+            rx.form(
+                rx.input(value=FilesState.name_value, on_change=FilesState.set_name_value, placeholder="name", id="name-input", auto_focus=True),
+                rx.flex(
+                    rx.button("Cancel", type="button", variant="soft", color_scheme="gray", on_click=FilesState.close_name),
+                    rx.button("OK", type="submit", id="name-ok"),
+                    spacing="3",
+                    justify="end",
+                    margin_top="1em",
+                ),
+                on_submit=lambda _data: FilesState.submit_name(),
+            ),
+        ),
+        open=FilesState.name_dialog != "",
+    )
+
+
+def _delete_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Delete?"),
+            rx.alert_dialog.description("Delete ", rx.code(FilesState.delete_target), "? This cannot be undone."),
+            rx.flex(
+                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray", on_click=FilesState.cancel_delete)),
+                rx.alert_dialog.action(rx.button("Delete", color_scheme="red", on_click=FilesState.confirm_delete, id="confirm-delete")),
+                spacing="3",
+                justify="end",
+                margin_top="1em",
+            ),
+        ),
+        open=FilesState.delete_target != "",
+    )
+
+
+def _discard_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Unsaved changes"),
+            rx.alert_dialog.description("You have unsaved changes in ", rx.code(FilesState.path), ". Discard them?"),
+            rx.flex(
+                rx.alert_dialog.cancel(rx.button("Keep editing", variant="soft", color_scheme="gray", on_click=FilesState.keep_editing)),
+                rx.alert_dialog.action(rx.button("Discard", color_scheme="red", on_click=FilesState.confirm_discard, id="confirm-discard")),
+                spacing="3",
+                justify="end",
+                margin_top="1em",
+            ),
+        ),
+        open=FilesState.discard_target != "",
+    )
+
+
+def messages() -> rx.Component:
+    return rx.fragment(
+        rx.cond(FilesState.error != "", rx.callout.root(rx.callout.icon(rx.icon("triangle-alert")), rx.callout.text(FilesState.error), color_scheme="red", role="alert", id="files-error", width="100%")),
+        rx.cond(FilesState.notice != "", rx.callout.root(rx.callout.text(FilesState.notice), color_scheme="green", id="files-notice", width="100%")),
+    )
+
+
+def file_editor() -> rx.Component:
+    body = rx.cond(
+        FilesState.download_only,
+        rx.text("This file can only be downloaded.", color="var(--gray-10)"),
+        rx.cond(
+            FilesState.preview,
+            rx.box(rx.markdown(FilesState.text), id="markdown-preview", width="100%", padding="1em", border="1px solid var(--gray-a5)", border_radius="6px"),
+            rx.text_area(
+                value=FilesState.text,
+                on_change=FilesState.set_text,
+                on_key_down=FilesState.on_editor_key,
+                rows="28",
+                width="100%",
+                spell_check=False,
+                font_family="var(--code-font-family)",
+                id="file-editor",
+                resize="vertical",
+            ),
+        ),
+    )
+    return rx.vstack(
+        messages(),
+        rx.cond(
+            FilesState.path != "",
+            rx.vstack(_toolbar(), body, width="100%", spacing="2"),
+            rx.text("Open a file from the tree, or create one.", color="var(--gray-10)"),
+        ),
+        _conflict_dialog(),
+        _name_dialog(),
+        _delete_dialog(),
+        _discard_dialog(),
+        width="100%",
+        spacing="2",
+    )

@@ -1,0 +1,350 @@
+"""The file editor: a lazily listed tree, open / edit / save with conflict detection,
+new file and folder, rename, delete, upload, download, markdown preview.
+
+The text being edited is the one large public var here (it has to be in the page to be
+edited); the version it was read at stays in a backend var and travels with every save.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import posixpath
+import urllib.parse
+
+import reflex as rx
+
+from ..backend import services
+from ..services.files import (
+    FileConflict,
+    FileStoreError,
+    FileVersion,
+    NotText,
+    PathNotAllowed,
+)
+from ..services.files.store import FileTooLarge, human_size
+from .base import AppState
+
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+TEXT_SUFFIXES = {".sql": "sql", ".py": "python", ".json": "json", ".yaml": "yaml", ".yml": "yaml", ".md": "markdown"}
+
+
+def _when(ts: float | None) -> str:
+    return dt.datetime.fromtimestamp(ts, dt.timezone.utc).strftime("%Y-%m-%d %H:%M") if ts else ""
+
+
+class FilesState(AppState):
+    nodes: list[dict[str, str]] = []
+    root_label: str = ""
+    error: str = ""
+    notice: str = ""
+
+    # The open file.
+    path: str = ""
+    text: str = ""
+    dirty: bool = False
+    preview: bool = False
+    download_only: bool = False  # binary or too large: offered for download only
+    _version: FileVersion | None = None
+    _saved_text: str = ""
+
+    # Dialogs.
+    conflict_open: bool = False
+    theirs: str = ""
+    _theirs_version: FileVersion | None = None
+    name_dialog: str = ""  # "", "file", "folder", "rename"
+    name_value: str = ""
+    delete_target: str = ""
+    discard_target: str = ""  # a file to open once the user agrees to drop unsaved edits
+
+    _children: dict[str, list[dict[str, str]]] = {}
+    _open_dirs: list[str] = []
+    _selected_dir: str = "."
+
+    # --- derived ---
+    @rx.var
+    def language(self) -> str:
+        return TEXT_SUFFIXES.get(posixpath.splitext(self.path)[1].lower(), "text")
+
+    @rx.var
+    def is_sql(self) -> bool:
+        return self.path.lower().endswith(".sql")
+
+    @rx.var
+    def download_url(self) -> str:
+        return "/api/files/download?path=" + urllib.parse.quote(self.path) if self.path else ""
+
+    @rx.var
+    def target_dir(self) -> str:
+        return self._selected_dir if self._selected_dir != "." else "(root)"
+
+    # --- tree ---
+    def _store(self):
+        return services().files
+
+    async def _call(self, fn, *args, **kw):
+        """Runs a store call off the event loop; a refused or failed call becomes `error`."""
+        try:
+            return await asyncio.to_thread(fn, *args, **kw), None
+        except (FileStoreError, PathNotAllowed) as err:
+            return None, err
+
+    @rx.event
+    async def load(self):
+        try:
+            store = self._store()
+        except FileStoreError as err:
+            self.error = str(err)
+            return
+        self.root_label = store.root
+        await self._fetch(".")
+        self._flatten()
+
+    async def _fetch(self, rel: str) -> None:
+        entries, err = await self._call(self._store().list, rel)
+        if err is not None:
+            self.error = str(err)
+            entries = []
+        self._children = {
+            **self._children,
+            rel: [
+                {
+                    "path": e.path,
+                    "name": e.name,
+                    "dir": "1" if e.is_dir else "0",
+                    "size": "" if e.is_dir or e.size is None else human_size(e.size),
+                    "modified": _when(e.modified),
+                }
+                for e in entries
+            ],
+        }
+
+    def _flatten(self) -> None:
+        out: list[dict[str, str]] = []
+
+        def walk(rel: str, depth: int) -> None:
+            for e in self._children.get(rel, []):
+                is_open = e["path"] in self._open_dirs
+                out.append({**e, "depth": str(depth), "open": "1" if is_open else "0",
+                            "selected": "1" if e["path"] in (self.path, self._selected_dir) else "0"})
+                if is_open:
+                    walk(e["path"], depth + 1)
+
+        walk(".", 0)
+        self.nodes = out
+
+    async def _reload(self, *rels: str) -> None:
+        for rel in {".", *rels, *self._open_dirs}:
+            if rel == "." or rel in self._open_dirs:
+                await self._fetch(rel)
+        self._flatten()
+
+    @rx.event
+    async def refresh(self):
+        self.error = ""
+        self._children = {}
+        await self._reload()
+
+    @rx.event
+    async def toggle_dir(self, rel: str):
+        self._selected_dir = rel
+        if rel in self._open_dirs:
+            self._open_dirs = [d for d in self._open_dirs if d != rel and not d.startswith(rel + "/")]
+        else:
+            await self._fetch(rel)
+            self._open_dirs = [*self._open_dirs, rel]
+        self._flatten()
+
+    @rx.event
+    def select_root(self):
+        self._selected_dir = "."
+        self._flatten()
+
+    # --- open / edit / save ---
+    @rx.event
+    async def open_file(self, rel: str):
+        if self.dirty and rel != self.path:
+            self.discard_target = rel
+            return
+        await self._open(rel)
+
+    async def _open(self, rel: str) -> None:
+        self.error, self.notice = "", ""
+        content, err = await self._call(self._store().read_text, rel)
+        self.path, self.preview, self.dirty = rel, False, False
+        self._selected_dir = posixpath.dirname(rel) or "."
+        if err is not None:
+            self.text, self._saved_text, self._version = "", "", None
+            self.download_only = isinstance(err, (NotText, FileTooLarge))
+            self.error = str(err)
+        else:
+            self.text = self._saved_text = content.text
+            self._version = content.version
+            self.download_only = False
+        self._flatten()
+
+    @rx.event
+    async def confirm_discard(self):
+        target, self.discard_target = self.discard_target, ""
+        self.dirty = False
+        if target:
+            await self._open(target)
+
+    @rx.event
+    def keep_editing(self):
+        self.discard_target = ""
+
+    @rx.event
+    def set_text(self, value: str):
+        self.text = value
+        self.dirty = value != self._saved_text
+
+    @rx.event
+    def toggle_preview(self):
+        self.preview = not self.preview
+
+    @rx.event
+    def on_editor_key(self, key: str, info: dict):
+        if key.lower() == "s" and (info.get("ctrl_key") or info.get("meta_key")):
+            return FilesState.save
+
+    @rx.event
+    async def save(self):
+        if not self.path or self.download_only or self._version is None:
+            return
+        await self._write(self._version)
+
+    async def _write(self, expected: FileVersion) -> None:
+        version, err = await self._call(self._store().write_text, self.path, self.text, expected, self.identity().user)
+        if isinstance(err, FileConflict):
+            if err.current is None:
+                self.error = str(err)
+                return
+            self.theirs = err.current.text
+            self._theirs_version = err.current.version
+            self.conflict_open = True
+            return
+        if err is not None:
+            self.error = str(err)
+            return
+        self._version, self._saved_text, self.dirty = version, self.text, False
+        self.error, self.notice = "", f"Saved {self.path} ({human_size(version.size)})."
+        await self._reload(posixpath.dirname(self.path) or ".")
+
+    @rx.event
+    async def keep_mine(self):
+        """Overwrite their version with mine, knowingly: the save carries their version."""
+        self.conflict_open = False
+        if self._theirs_version is not None:
+            await self._write(self._theirs_version)
+
+    @rx.event
+    def take_theirs(self):
+        self.conflict_open = False
+        self.text = self._saved_text = self.theirs
+        self._version, self.dirty = self._theirs_version, False
+        self.notice = "Loaded the other version; your edits were dropped."
+
+    @rx.event
+    def close_conflict(self):
+        self.conflict_open = False
+
+    @rx.event
+    async def open_in_sql(self):
+        from .query import QueryState
+
+        q = await self.get_state(QueryState)
+        q.sql = self.text
+        return rx.redirect("/")
+
+    # --- new, rename, delete ---
+    @rx.event
+    def ask_name(self, kind: str):
+        self.name_dialog = kind
+        self.name_value = posixpath.basename(self.path) if kind == "rename" else ""
+
+    @rx.event
+    def set_name_value(self, value: str):
+        self.name_value = value
+
+    @rx.event
+    def close_name(self):
+        self.name_dialog = ""
+
+    @rx.event
+    async def submit_name(self):
+        name = self.name_value.strip()
+        kind, user = self.name_dialog, self.identity().user
+        if not name:
+            return
+        if "/" in name and kind == "rename":
+            self.error = "A name cannot contain '/'."
+            return
+        base = self._selected_dir if kind != "rename" else (posixpath.dirname(self.path) or ".")
+        target = name if base == "." else f"{base}/{name}"
+        store = self._store()
+        if kind == "file":
+            _, err = await self._call(store.write_text, target, "", None, user)
+        elif kind == "folder":
+            _, err = await self._call(store.mkdir, target, user)
+        elif kind == "rename" and self.path:
+            _, err = await self._call(store.rename, self.path, target, user)
+        else:
+            return
+        if err is not None:
+            self.error = str(err)
+            return
+        self.name_dialog, self.error = "", ""
+        await self._reload(base)
+        if kind == "file":
+            await self._open(target)
+        elif kind == "rename":
+            self.path = target
+            self.notice = f"Renamed to {target}."
+            self._flatten()
+        else:
+            self.notice = f"Created folder {target}."
+
+    @rx.event
+    def ask_delete(self, rel: str):
+        self.delete_target = rel
+
+    @rx.event
+    def cancel_delete(self):
+        self.delete_target = ""
+
+    @rx.event
+    async def confirm_delete(self):
+        target, self.delete_target = self.delete_target, ""
+        if not target:
+            return
+        _, err = await self._call(self._store().delete, target, self.identity().user)
+        if err is not None:
+            self.error = str(err)
+            return
+        if self.path == target or self.path.startswith(target + "/"):
+            self.path, self.text, self._saved_text, self._version, self.dirty = "", "", "", None, False
+        self._open_dirs = [d for d in self._open_dirs if d != target and not d.startswith(target + "/")]
+        self.notice = f"Deleted {target}."
+        await self._reload(posixpath.dirname(target) or ".")
+
+    # --- upload ---
+    @rx.event
+    async def upload(self, files: list[rx.UploadFile]):
+        user, store = self.identity().user, self._store()
+        names = []
+        for f in files:
+            data = await f.read()
+            name = posixpath.basename((f.name or "upload").replace("\\", "/"))
+            if len(data) > MAX_UPLOAD_BYTES:
+                self.error = f"{name} is {human_size(len(data))}; uploads are limited to {human_size(MAX_UPLOAD_BYTES)}."
+                continue
+            target = name if self._selected_dir == "." else f"{self._selected_dir}/{name}"
+            _, err = await self._call(store.upload, target, data, user, False)
+            if err is not None:
+                self.error = str(err)
+                continue
+            names.append(target)
+        if names:
+            self.notice = "Uploaded " + ", ".join(names) + "."
+        await self._reload(self._selected_dir)
