@@ -96,9 +96,9 @@ def credentials_provider(config: "Config") -> Callable[[], HeaderFactory]:
             return config.authenticate()
         except Exception as err:  # noqa: BLE001 - token endpoint down, secret revoked ...
             secrets = [getattr(config, "token", None), getattr(config, "client_secret", None)]
-            raise AuthError(
-                "Cannot get a Databricks token: " + redact(str(err), secrets).split("\n")[0][:300]
-            ) from None
+            detail = redact(str(err), secrets).split("\n")[0][:300]
+            hint = " (check DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET)" if config.auth_type == "oauth-m2m" else ""
+            raise AuthError(f"Cannot get a Databricks token{hint}: {detail}") from None
 
     def provider() -> HeaderFactory:
         return headers

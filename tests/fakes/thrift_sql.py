@@ -19,7 +19,7 @@ are honoured; native parameters (`:name`, TSparkParameter) are bound, never form
 
 Faults: `fail(status, method=..., times=..)` answers HTTP 429/503/... (with Retry-After),
 `drop_sessions()` forgets every session, `drop_connection(method)` closes the socket
-without answering, `slow(seconds)` holds each statement before it runs (cancellable),
+without answering, `hang(method)` answers nothing until `release()` (a network stall), `slow(seconds)` holds each statement before it runs (cancellable),
 `deny(table)` answers INSUFFICIENT_PERMISSIONS for statements naming a table.
 """
 
@@ -451,6 +451,8 @@ class FakeSqlWarehouse:
         self._ops: dict[bytes, _Operation] = {}
         self._faults: list[_Fault] = []
         self._drops: list[list[Any]] = []  # [method | None, remaining]
+        self._hangs: list[list[Any]] = []
+        self._released = threading.Event()
         self._denied: set[str] = set()
         self._slow_s = 0.0
         self._lock = threading.Lock()
@@ -493,6 +495,14 @@ class FakeSqlWarehouse:
         """The next `times` calls (of `method`, or any) get the socket closed without an answer."""
         with self._lock:
             self._drops.append([method, times])
+
+    def hang(self, method: str | None = None, *, times: int = 1) -> None:
+        """The next `times` calls get no answer until `release()` (or stop): a network stall."""
+        with self._lock:
+            self._hangs.append([method, times])
+
+    def release(self) -> None:
+        self._released.set()
 
     def drop_sessions(self) -> None:
         """Forgets every session, as a warehouse restart does."""
@@ -558,6 +568,7 @@ class FakeSqlWarehouse:
         return self
 
     def stop(self) -> None:
+        self._released.set()
         if self._server:
             self._server.shutdown()
             self._server.server_close()
@@ -593,10 +604,15 @@ class FakeSqlWarehouse:
             drop = next((d for d in self._drops if d[1] > 0 and d[0] in (None, method)), None)
             if drop:
                 drop[1] -= 1
+            hang = None if drop else next((d for d in self._hangs if d[1] > 0 and d[0] in (None, method)), None)
+            if hang:
+                hang[1] -= 1
             fault = None if drop else next((f for f in self._faults if f.remaining > 0 and f.method in (None, method)), None)
             if fault:
                 fault.remaining -= 1
-        if drop:
+        if hang:
+            self._released.wait()
+        if drop or hang:
             h.close_connection = True
             try:
                 h.connection.shutdown(socket.SHUT_RDWR)

@@ -480,3 +480,51 @@ def test_error_mapping_for_dns_failures_and_redaction():
     clean = redact(text, ["my-secret"])
     for leaked in ("abc.def-123", "dapi0123456789abcdef0123", "eyJhbGciOi", "my-secret"):
         assert leaked not in clean
+
+
+def test_a_network_stall_times_out_with_a_clear_message(fake, ws):
+    eng = make_engine(fake, make_settings(ws), socket_timeout_s=0.3)
+    try:
+        run(eng, "SELECT 1")
+        fake.hang("ExecuteStatement")
+        with pytest.raises(ConnectionFailed) as info:
+            run(eng, "SELECT 2")
+        assert "timed out" in str(info.value)
+        fake.release()
+        assert run(eng, "SELECT 3 AS three").row_count == 1
+    finally:
+        eng.close()
+
+
+def test_an_expired_forwarded_jwt_is_refused_before_any_call(fake, ws):
+    import base64
+    import json
+
+    claims = base64.urlsafe_b64encode(json.dumps({"sub": "alice", "exp": 1_000}).encode()).decode().rstrip("=")
+    expired = f"eyJhbGciOiJSUzI1NiJ9.{claims}.c2ln"
+    settings = make_settings(ws, DATABRICKS_APP_NAME="dash", APP_RUN_AS="user")
+    eng = make_engine(fake, settings)
+    try:
+        with pytest.raises(AuthError) as info:
+            run(eng, "SELECT 1", identity=Identity(user="alice", token=expired, pool_key="user:alice"))
+    finally:
+        eng.close()
+    assert info.value.expired and "reload" in str(info.value)
+    assert fake.calls["OpenSession"] == 0
+
+
+# --- the fake itself speaks the protocol the connector expects ---------------------------------
+
+
+def test_fake_serves_polling_metadata_and_async_execution(fake):
+    from databricks import sql as dbsql
+
+    fake.direct_results_wait_s = 0.0  # no direct results: poll, GetResultSetMetadata, FetchResults
+    with dbsql.connect(**fake.connect_args(), access_token=PAT) as conn, conn.cursor() as cur:
+        cur.execute("SELECT n_name FROM samples.tpch.nation WHERE n_nationkey = :k", {"k": 3})
+        assert cur.fetchall_arrow().column(0).to_pylist() == ["NATION 3"]
+        cur.execute_async("SELECT count(*) AS c FROM samples.tpch.orders")
+        cur.get_async_execution_result()
+        assert cur.fetchall_arrow().column(0).to_pylist() == [1000]
+    assert fake.calls["GetResultSetMetadata"] >= 1 and fake.calls["GetOperationStatus"] >= 2
+    assert fake.calls["CloseSession"] == 1

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import pyarrow as pa
 
+from ...identity import token_expired
 from ...settings import Settings
 from ..catalog import CatalogService
 from ..databricks_auth import DatabricksAuth, default_auth, token_fingerprint, uses_user_token
@@ -190,6 +191,9 @@ class DatabricksEngine:
         """Runs one statement. `read_only=True` allows retrying it after a transient failure."""
         scope = scope or CancelScope()
         start = time.perf_counter()
+        if uses_user_token(self.settings, identity) and token_expired(identity.token):
+            # Known from the token's own exp claim: no need to ask the warehouse.
+            raise AuthError("Your Databricks sign-in has expired: reload the page to sign in again.", expired=True)
         with timeout_timer(scope, timeout_s):
             attempt = 0
             while True:
@@ -229,7 +233,10 @@ class DatabricksEngine:
         if read_only or not isinstance(err, (TransientError, ConnectionFailed)):
             return err
         # Same class (callers still see what happened); the text says why we stopped.
-        err.args = (f"{err} It was not retried automatically because it may change data: check before running it again.",)
+        err.args = (
+            f"{err} It was not retried automatically (only read-only statements are): "
+            "check whether it took effect before running it again.",
+        )
         return err
 
     def _sleep(self, seconds: float, scope: CancelScope, timeout_s: float | None) -> None:

@@ -103,19 +103,39 @@ class CancelScope:
         with self._lock:
             if timeout and not self.cancelled:
                 self.timed_out = True
+            first = not self.cancelled
             self.cancelled = True
             stop = self._stop
         if stop is not None:
-            try:
-                stop()
-            except Exception:  # noqa: BLE001 - a failed interrupt must not crash the caller
-                pass
+            _call_quietly(stop)
+            if first:
+                # An interrupt that lands just before the engine starts the statement is lost;
+                # keep interrupting until the engine disarms (the statement ended).
+                threading.Thread(target=self._keep_stopping, daemon=True).start()
+
+    def _keep_stopping(self, interval_s: float = 0.05, give_up_s: float = 30.0) -> None:
+        deadline = time.monotonic() + give_up_s
+        while time.monotonic() < deadline:
+            time.sleep(interval_s)
+            interval_s = min(interval_s * 2, 1.0)  # a remote cancel is an RPC: back off
+            with self._lock:
+                stop = self._stop
+            if stop is None:
+                return
+            _call_quietly(stop)
 
     def raise_if_cancelled(self, timeout_s: float | None = None) -> None:
         if self.timed_out:
             raise QueryTimeout(f"Query timed out after {timeout_s:g} s" if timeout_s else "Query timed out")
         if self.cancelled:
             raise QueryCancelled("Query cancelled")
+
+
+def _call_quietly(fn: Callable[[], None]) -> None:
+    try:
+        fn()
+    except Exception:  # noqa: BLE001 - a failed interrupt must not crash the caller
+        pass
 
 
 class timeout_timer:

@@ -231,5 +231,6 @@ def from_sdk_error(err: BaseException, *, host: str = "", secrets: Iterable[str 
         return ConnectionFailed(net)
     if isinstance(err, ValueError):
         # Config() raises ValueError for unusable credentials (e.g. an OAuth client the IdP rejects).
-        return AuthError(f"Cannot authenticate to Databricks: {text}")
+        hint = " (check DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET)" if "invalid_client" in text else ""
+        return AuthError(f"Cannot authenticate to Databricks{hint}: {text}")
     return QueryError(text)
