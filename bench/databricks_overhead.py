@@ -92,6 +92,7 @@ def main() -> int:
         finally:
             bare.close()
             engine.close()
+    con.close()
     return 0 if ok else 1
 
 

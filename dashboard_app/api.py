@@ -11,10 +11,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, StreamingResponse
 from starlette.routing import Route
 
-from .backend import services
+from .backend import CALLER, services
 from .identity import resolve_identity
 from .services import downloads
-from .services.files import FileStoreError, PathNotAllowed
+from .services.files import FileNotFound, FileStoreError, PathNotAllowed
 from .services.results import ResultNotFound
 
 
@@ -39,13 +39,17 @@ async def download_result(request: Request):
 async def download_file(request: Request):
     """Any file under the files root, binary included, streamed in chunks."""
     rel = request.query_params.get("path", "")
+    svc = services()
+    caller = CALLER.set(resolve_identity(svc.settings, request.headers))
     try:
-        store = services().files
+        store = svc.files
         chunks = await asyncio.to_thread(store.open_download, rel)
     except PathNotAllowed as err:
         return PlainTextResponse(str(err), status_code=400)
     except FileStoreError as err:
-        return PlainTextResponse(str(err), status_code=404 if type(err).__name__ == "FileNotFound" else 502)
+        return PlainTextResponse(str(err), status_code=404 if isinstance(err, FileNotFound) else 502)
+    finally:
+        CALLER.reset(caller)
     name = rel.rstrip("/").rsplit("/", 1)[-1] or "download"
     return StreamingResponse(
         iterate_in_threadpool(chunks),

@@ -8,19 +8,24 @@ from __future__ import annotations
 
 import functools
 import logging
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .settings import Settings, get_settings
 from .services.history import HistoryStore
 from .services.results import ResultStore
-from .services.sql.engine import QueryEngine
+from .services.sql.engine import Identity, QueryEngine
 
 if TYPE_CHECKING:
     from .services.audit import AuditLog
     from .services.files.store import FileStore
 
 log = logging.getLogger(__name__)
+
+#: Who the current file call is for. With APP_RUN_AS=user, file calls use that person's
+#: forwarded token; the state sets it around each call (threads inherit it).
+CALLER: ContextVar[Identity | None] = ContextVar("caller", default=None)
 
 
 @dataclass
@@ -45,7 +50,8 @@ class Services:
     def workspace_client(self):  # noqa: ANN201 - databricks-sdk is imported only when configured
         from .services.databricks_auth import workspace_client
 
-        return workspace_client(self.settings)
+        caller = CALLER.get() if self.settings.run_as == "user" else None
+        return workspace_client(self.settings, caller)
 
 
 def build_engine(settings: Settings) -> QueryEngine:

@@ -6,6 +6,32 @@ import reflex as rx
 
 from ..state.history import HistoryState
 from ..state.query import QueryState
+from ..state.warehouse import WarehouseState
+
+
+def warehouse_picker() -> rx.Component:
+    """On Databricks: the warehouse for the next run, with its state (stopped ones take minutes)."""
+    return rx.cond(
+        WarehouseState.available,
+        rx.hstack(
+            rx.select.root(
+                rx.select.trigger(placeholder="Warehouse"),
+                rx.select.content(rx.foreach(WarehouseState.options, lambda w: rx.select.item(w["name"], value=w["id"]))),
+                value=WarehouseState.selected,
+                on_change=WarehouseState.select,
+                size="2",
+            ),
+            rx.badge(
+                WarehouseState.selected_state,
+                color_scheme=rx.match(WarehouseState.selected_state, ("RUNNING", "green"), ("STARTING", "amber"), "gray"),
+                id="warehouse-state",
+            ),
+            rx.icon_button(rx.icon("refresh-cw", size=12), size="1", variant="ghost", on_click=WarehouseState.load, title="Refresh warehouse state"),
+            rx.cond(WarehouseState.error != "", rx.text(WarehouseState.error, size="1", color="var(--red-11)")),
+            align="center",
+            spacing="2",
+        ),
+    )
 
 
 def toolbar() -> rx.Component:
@@ -26,6 +52,7 @@ def toolbar() -> rx.Component:
             ),
         ),
         rx.button(rx.icon("bookmark", size=14), "Save", variant="soft", on_click=HistoryState.open_save),
+        warehouse_picker(),
         rx.spacer(),
         rx.text("Ctrl+Enter runs · several statements run one by one", size="1", color="var(--gray-10)"),
         width="100%",

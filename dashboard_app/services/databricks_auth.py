@@ -14,8 +14,11 @@ to the workspace's well-known endpoint. Tokens never appear in logs or messages.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import threading
+import time
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
@@ -37,6 +40,38 @@ DEFAULT_CONFIG_KWARGS: dict[str, Any] = {
     "product": "dashboard_app",
     "product_version": "0.1",
 }
+
+
+def _jwt_claims(token: str) -> dict | None:
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        payload = parts[1] + "=" * (-len(parts[1]) % 4)
+        claims = json.loads(base64.urlsafe_b64decode(payload.encode("ascii")))
+    except (ValueError, UnicodeError):
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+def token_expires_at(token: str | None) -> float | None:
+    """The `exp` claim (epoch seconds) of a JWT, read without verifying it; None if unknown.
+
+    Only for telling the user to reload before a query fails: the server still decides.
+    """
+    if not token:
+        return None
+    claims = _jwt_claims(token)
+    exp = claims.get("exp") if claims else None
+    return float(exp) if isinstance(exp, (int, float)) and not isinstance(exp, bool) else None
+
+
+def token_expired(token: str | None, *, now: float | None = None, leeway_s: float = 30.0) -> bool | None:
+    """True if the token's exp has passed (within `leeway_s`), False if not, None if unknown."""
+    exp = token_expires_at(token)
+    if exp is None:
+        return None
+    return (time.time() if now is None else now) >= exp - leeway_s
 
 
 def uses_user_token(settings: Settings, identity: Identity | None) -> bool:

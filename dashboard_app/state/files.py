@@ -14,7 +14,8 @@ import urllib.parse
 
 import reflex as rx
 
-from ..backend import services
+from ..backend import CALLER, services
+from ..services.sql.engine import QueryError
 from ..services.files import (
     FileConflict,
     FileStoreError,
@@ -84,10 +85,15 @@ class FilesState(AppState):
 
     async def _call(self, fn, *args, **kw):
         """Runs a store call off the event loop; a refused or failed call becomes `error`."""
+        caller = CALLER.set(self.identity())
         try:
             return await asyncio.to_thread(fn, *args, **kw), None
         except (FileStoreError, PathNotAllowed) as err:
             return None, err
+        except QueryError as err:  # the caller's credentials were refused or expired
+            return None, FileStoreError(str(err))
+        finally:
+            CALLER.reset(caller)
 
     @rx.event
     async def load(self):

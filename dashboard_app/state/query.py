@@ -16,6 +16,7 @@ from ..services.results import ResultNotFound
 from ..services.sql import guard
 from ..services.sql.engine import CancelScope, QueryCancelled, QueryError, QueryTimeout
 from .base import AppState
+from .warehouse import WarehouseState
 
 MAX_SQL_BYTES = 1024 * 1024
 TICK_S = 0.1  # how often the running timer is pushed to the page
@@ -133,7 +134,7 @@ class QueryState(AppState):
             return
         parts = [s.sql for s in verdict.statements] if verdict.error is None else [text]
         if verdict.read_only:
-            return QueryState.start_run(parts)
+            return QueryState.start_run(parts, True)
         what = verdict.describe()
         if services().settings.read_only:
             self.error = f"Read-only mode: {what} is not allowed here."
@@ -152,7 +153,7 @@ class QueryState(AppState):
         """Runs generated SQL (a table preview) through the same guard, leaving the editor alone."""
         verdict = await asyncio.to_thread(guard.classify, text)
         if verdict.read_only:
-            return QueryState.start_run([s.sql for s in verdict.statements])
+            return QueryState.start_run([s.sql for s in verdict.statements], True)
         self.error = f"Refused: {verdict.describe()}"
 
     @rx.event
@@ -160,7 +161,7 @@ class QueryState(AppState):
         parts, self._pending = self._pending, []
         self.confirm_open = False
         if parts:
-            return QueryState.start_run(parts)
+            return QueryState.start_run(parts, False)
 
     @rx.event
     def dismiss_confirm(self):
@@ -169,13 +170,15 @@ class QueryState(AppState):
         self.notice = "Not run."
 
     @rx.event(background=True)
-    async def start_run(self, parts: list[str]):
+    async def start_run(self, parts: list[str], read_only: bool):
         svc = services()
         async with self:
             if self.running:
                 return
             token = self.router.session.client_token
             identity = self.identity()
+            warehouse = await self.get_state(WarehouseState)
+            warehouse_id = warehouse.selected or None
             self.running, self.elapsed = True, 0.0
             self.error, self.notice, self.error_line = "", "", 0
             self.statements, self.selected = [], -1
@@ -192,6 +195,8 @@ class QueryState(AppState):
                         row_limit=svc.settings.max_result_rows,
                         timeout_s=svc.settings.query_timeout_s,
                         scope=scope,
+                        read_only=read_only,
+                        warehouse_id=warehouse_id,
                     )
                 )
                 while not job.done():

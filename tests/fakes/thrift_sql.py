@@ -17,10 +17,15 @@ and async), GetOperationStatus, GetResultSetMetadata, FetchResults, CancelOperat
 interrupts DuckDB), CloseOperation. Session configuration and confOverlay STATEMENT_TIMEOUT
 are honoured; native parameters (`:name`, TSparkParameter) are bound, never formatted in.
 
+Authentication: a bearer token from `tokens`, or one the FakeWorkspace issued (M2M);
+no token answers 401, an unknown or expired one 403 "Invalid access token.", as the
+service does.
+
 Faults: `fail(status, method=..., times=..)` answers HTTP 429/503/... (with Retry-After),
 `drop_sessions()` forgets every session, `drop_connection(method)` closes the socket
-without answering, `hang(method)` answers nothing until `release()` (a network stall), `slow(seconds)` holds each statement before it runs (cancellable),
-`deny(table)` answers INSUFFICIENT_PERMISSIONS for statements naming a table.
+without answering, `hang(method)` answers nothing until `release()` (a network stall),
+`slow(seconds)` holds each statement before it runs (cancellable), `deny(table)` answers
+INSUFFICIENT_PERMISSIONS for statements naming a table.
 """
 
 from __future__ import annotations
@@ -460,6 +465,7 @@ class FakeSqlWarehouse:
         self._running_count = 0
         self._started_count = 0
         self._con_lock = threading.Lock()
+        self._sockets: set[socket.socket] = set()
         self._processor = TCLIService.Processor(_Handler(self))
         self._server: ThreadingHTTPServer | None = None
 
@@ -547,6 +553,16 @@ class FakeSqlWarehouse:
             def log_message(self, *args: Any) -> None:
                 pass
 
+            def setup(self) -> None:
+                super().setup()
+                with fake._lock:
+                    fake._sockets.add(self.connection)
+
+            def finish(self) -> None:
+                with fake._lock:
+                    fake._sockets.discard(self.connection)
+                super().finish()
+
             def do_POST(self) -> None:
                 fake._serve(self)
 
@@ -573,6 +589,14 @@ class FakeSqlWarehouse:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+        # Keep-alive connections park a handler thread each; end them with the server.
+        with self._lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
         with self._lock:
             ops = list(self._ops.values())
         for op in ops:

@@ -277,6 +277,15 @@ def test_client_timeout_cancels_the_statement(engine, fake):
     assert fake.wait_idle() and fake.interrupted == 1
 
 
+def test_timeout_reaches_a_statement_still_queued_on_the_warehouse(engine, fake):
+    run(engine, "SELECT 1")
+    executed = len(fake.executed)
+    fake.slow(60)  # the warehouse holds the statement before running it
+    with pytest.raises(QueryTimeout):
+        run(engine, "SELECT 2", timeout_s=0.3)
+    assert fake.cancel_requests == 1 and len(fake.executed) == executed
+
+
 def test_server_statement_timeout_is_the_backstop(fake, ws):
     eng = make_engine(fake, make_settings(ws, APP_QUERY_TIMEOUT_SECONDS=1))
     try:

@@ -37,13 +37,11 @@ class DbfsFileStore(_SdkFileStore):
 
     def __init__(self, client: ClientSource, root: str, max_bytes: int, *, audit: Any = None, read_only: bool = False):
         super().__init__(client, root, max_bytes, audit=audit, read_only=read_only)
-        self._api_instance: DbfsAPI | None = None
 
     @property
     def _api(self) -> DbfsAPI:
-        if self._api_instance is None:
-            self._api_instance = DbfsAPI(self.client.api_client)
-        return self._api_instance
+        # Cheap to build; built per call so it follows whichever client the factory gives.
+        return DbfsAPI(self.client.api_client)
 
     # ----------------------------------------------------------------- primitives
 

@@ -109,19 +109,17 @@ class _SdkFileStore(FileStore):
 
     def __init__(self, client: ClientSource, root: str, max_bytes: int, *, audit: Any = None, read_only: bool = False):
         super().__init__(root, max_bytes, audit=audit, read_only=read_only)
-        # A factory defers building the client (which calls the workspace) to the first use.
+        # A factory is asked on every call: it defers building the client (which calls the
+        # workspace) to first use, and may answer for the caller (files run as the user).
         self._client: WorkspaceClient | None = client if isinstance(client, WorkspaceClient) else None
         self._client_factory = None if isinstance(client, WorkspaceClient) else client
-        self._client_lock = threading.Lock()
 
     @property
     def client(self) -> WorkspaceClient:
-        if self._client is None:
-            with self._client_lock:
-                if self._client is None:
-                    assert self._client_factory is not None
-                    self._client = self._client_factory()
-        return self._client
+        if self._client is not None:
+            return self._client
+        assert self._client_factory is not None
+        return self._client_factory()
 
     def _translate(self, err: Exception, op: str, rel: str) -> FileStoreError | None:
         return translate_sdk_error(err, op, rel)

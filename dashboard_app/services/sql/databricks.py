@@ -28,10 +28,9 @@ from urllib.parse import urlsplit
 
 import pyarrow as pa
 
-from ...identity import token_expired
 from ...settings import Settings
 from ..catalog import CatalogService
-from ..databricks_auth import DatabricksAuth, default_auth, token_fingerprint, uses_user_token
+from ..databricks_auth import DatabricksAuth, default_auth, token_expired, token_fingerprint, uses_user_token
 from .engine import (
     CancelScope,
     Column,
@@ -187,8 +186,11 @@ class DatabricksEngine:
         timeout_s: float | None,
         scope: CancelScope | None = None,
         read_only: bool = False,
+        warehouse_id: str | None = None,
     ) -> QueryResult:
-        """Runs one statement. `read_only=True` allows retrying it after a transient failure."""
+        """Runs one statement. `read_only=True` allows retrying it after a transient failure;
+        `warehouse_id` picks another warehouse than the configured one for this statement."""
+        http_path = f"/sql/1.0/warehouses/{warehouse_id}" if warehouse_id else self.http_path
         scope = scope or CancelScope()
         start = time.perf_counter()
         if uses_user_token(self.settings, identity) and token_expired(identity.token):
@@ -200,7 +202,7 @@ class DatabricksEngine:
                 attempt += 1
                 try:
                     scope.raise_if_cancelled(timeout_s)
-                    table, type_names, truncated = self._run_once(sql, identity, params, row_limit, scope, timeout_s)
+                    table, type_names, truncated = self._run_once(sql, identity, params, row_limit, scope, timeout_s, http_path)
                     break
                 except QueryCancelled:
                     raise
@@ -256,15 +258,17 @@ class DatabricksEngine:
         row_limit: int,
         scope: CancelScope,
         timeout_s: float | None,
+        http_path: str,
     ) -> tuple[pa.Table, list[str], bool]:
-        pool = self._pool(identity)
-        conn, generation = self._acquire(pool, identity, scope, timeout_s)
+        pool = self._pool(identity, http_path)
+        conn, generation = self._acquire(pool, identity, scope, timeout_s, http_path)
         broken = False
         try:
             cursor = conn.cursor(arraysize=max(1, min(self.arraysize, row_limit + 1)), row_limit=row_limit + 1)
             stopper = _Stopper(cursor)
             try:
                 scope.arm(stopper)
+                scope.raise_if_cancelled(timeout_s)
                 cursor.execute(sql, parameters=dict(params) if params else None)
                 description = cursor.description or []
                 first = cursor.fetchmany_arrow(min(self.arraysize, row_limit + 1))
@@ -305,8 +309,8 @@ class DatabricksEngine:
             yield from more.to_batches()
 
     # --- connections --------------------------------------------------------------------
-    def _pool(self, identity: Identity) -> _Pool:
-        key = (self.http_path, self.auth.key(identity))
+    def _pool(self, identity: Identity, http_path: str) -> _Pool:
+        key = (http_path, self.auth.key(identity))
         evicted: list[_Pool] = []
         with self._pools_lock:
             if self._closed:
@@ -325,7 +329,9 @@ class DatabricksEngine:
             self._drain(p)
         return pool
 
-    def _acquire(self, pool: _Pool, identity: Identity, scope: CancelScope, timeout_s: float | None) -> tuple["Connection", int]:
+    def _acquire(
+        self, pool: _Pool, identity: Identity, scope: CancelScope, timeout_s: float | None, http_path: str
+    ) -> tuple["Connection", int]:
         fp = token_fingerprint(identity.token) if uses_user_token(self.settings, identity) else ""
         stale: list["Connection"] = []
         conn = None
@@ -363,18 +369,18 @@ class DatabricksEngine:
         if conn is not None:
             return conn, generation
         try:
-            return self._open(identity, scope, timeout_s), generation
+            return self._open(identity, scope, timeout_s, http_path), generation
         except BaseException:
             with pool.cond:
                 pool.in_use -= 1
                 pool.cond.notify()
             raise
 
-    def connect_kwargs(self, identity: Identity) -> dict[str, Any]:
+    def connect_kwargs(self, identity: Identity, http_path: str | None = None) -> dict[str, Any]:
         """What `databricks.sql.connect` gets for this identity (also used by bench/)."""
         kwargs: dict[str, Any] = {
             "server_hostname": self.host,
-            "http_path": self.http_path,
+            "http_path": http_path or self.http_path,
             "credentials_provider": self.auth.credentials_provider(identity),
             "session_configuration": {"STATEMENT_TIMEOUT": str(self.session_timeout_s)},
             "enable_telemetry": False,
@@ -384,10 +390,17 @@ class DatabricksEngine:
             "_enable_v3_retries": False,
             "_retry_stop_after_attempts_count": 1,
         }
+        host_url = urlsplit(self.settings.databricks_host)
+        if host_url.scheme == "http":
+            # The connector assumes HTTPS; a host configured as plain http (a local proxy or
+            # a test double) is spoken to exactly as configured.
+            kwargs["server_hostname"] = host_url.hostname or self.host
+            kwargs["_port"] = host_url.port or 80
+            kwargs["_connection_uri"] = f"{self.settings.databricks_host}/{kwargs['http_path'].lstrip('/')}"
         kwargs.update(self.extra_connect_args)
         return kwargs
 
-    def _open(self, identity: Identity, scope: CancelScope, timeout_s: float | None) -> "Connection":
+    def _open(self, identity: Identity, scope: CancelScope, timeout_s: float | None, http_path: str) -> "Connection":
         """Opens a session; while the warehouse answers 429/503 (busy, starting) keep trying."""
         from databricks import sql as dbsql
 
@@ -397,7 +410,7 @@ class DatabricksEngine:
             attempt += 1
             scope.raise_if_cancelled(timeout_s)
             try:
-                kwargs = self.connect_kwargs(identity)
+                kwargs = self.connect_kwargs(identity, http_path)
                 return dbsql.connect(**kwargs)
             except QueryError:
                 raise

@@ -205,8 +205,17 @@ class QueryEngine(Protocol):
         row_limit: int,
         timeout_s: float | None,
         scope: CancelScope | None = None,
+        read_only: bool = False,
+        warehouse_id: str | None = None,
     ) -> QueryResult:
-        """Runs one statement; raises QueryError (or QueryCancelled / QueryTimeout)."""
+        """Runs one statement; raises QueryError (or QueryCancelled / QueryTimeout).
+
+        `warehouse_id` chooses a compute target other than the configured one, where the
+        backend has several (Databricks SQL warehouses); others ignore it.
+
+        `read_only` is the guard's verdict: only a read-only statement may be retried after
+        a transient failure, since a write might have happened before the failure.
+        """
         ...
 
     def list_catalogs(self, identity: Identity) -> list[str]: ...

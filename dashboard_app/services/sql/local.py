@@ -72,6 +72,8 @@ class LocalEngine:
         row_limit: int,
         timeout_s: float | None,
         scope: CancelScope | None = None,
+        read_only: bool = False,  # in-process: nothing to retry
+        warehouse_id: str | None = None,  # one embedded engine: nothing to choose
     ) -> QueryResult:
         scope = scope or CancelScope()
         start = time.perf_counter()
