@@ -14,7 +14,6 @@ The SDK errors (databricks.sdk.errors) are mapped here for this module and for d
 from __future__ import annotations
 
 import io
-import threading
 from email.utils import parsedate_to_datetime
 from typing import Any, Callable, Iterator
 
