@@ -43,6 +43,7 @@ class WarehouseState(AppState):
             self.error = str(err)
             return
         self.error = ""
+        self.backend_label = engine.label  # now names the warehouse, not just its id
         self.options = [{"id": w.id, "name": w.name or w.id, "state": str(w.state or "UNKNOWN")} for w in found]
         default = getattr(engine, "warehouse_id", "")
         if not self.selected:

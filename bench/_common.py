@@ -1,0 +1,337 @@
+"""Shared pieces of the browser benchmarks (not a benchmark itself).
+
+- `start_floor_app`: a minimal Reflex app written into a temporary folder and started in
+  production mode on one port, whose button handler only sets a text var to a new value.
+  Click -> text visible in that app is the framework's floor: no app can answer faster.
+- `TIMER_JS` / `install_timer` / `timed_click`: in-page timing. A capture-phase click
+  listener records performance.now() at the click, a MutationObserver stops the clock when
+  the watched element shows the expected text; the figure is read back from the page, so
+  Playwright's own round trips are not in it.
+- `p50`, `p95`, `fmt_ms`, `verdict`: percentile maths and printing.
+- `ProcessGroup`-style cleanup: every process started here is stopped by its process group.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app  # noqa: E402,F401
+
+VENV_BIN = Path(sys.executable).parent
+
+
+# --------------------------------------------------------------------------- processes
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _npm_registry() -> str | None:
+    npm = shutil.which("npm")
+    if not npm:
+        return None
+    try:
+        out = subprocess.run([npm, "config", "get", "registry"], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    value = out.stdout.strip()
+    return value if out.returncode == 0 and value.startswith("http") else None
+
+
+def reflex_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = str(VENV_BIN) + os.pathsep + env.get("PATH", "")
+    env.update(
+        REFLEX_USE_SYSTEM_BUN="1",
+        REFLEX_TELEMETRY_ENABLED="false",
+        REFLEX_CHECK_LATEST_VERSION="false",
+    )
+    registry = env.get("NPM_CONFIG_REGISTRY") or _npm_registry()
+    if registry:
+        env["NPM_CONFIG_REGISTRY"] = registry
+    env.update(extra or {})
+    return env
+
+
+FLOOR_RXCONFIG = '''\
+import reflex as rx
+
+config = rx.Config(
+    app_name="floorapp",
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    state_manager_mode="memory",
+    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="blue", radius="medium"))],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)
+'''
+
+FLOOR_APP = '''\
+"""The framework floor: a button whose handler only sets a text var to a new value."""
+
+import reflex as rx
+
+
+class FloorState(rx.State):
+    n: int = 0
+    text: str = ""
+
+    @rx.event
+    def bump(self):
+        self.n += 1
+        self.text = f"value {self.n}"
+
+
+def index() -> rx.Component:
+    return rx.vstack(
+        rx.button("Go", on_click=FloorState.bump, id="go"),
+        rx.text(FloorState.text, id="out"),
+        rx.text(FloorState.n, id="count"),
+    )
+
+
+app = rx.App()
+app.add_page(index, route="/")
+'''
+
+
+class FloorApp:
+    def __init__(self, url: str, proc: subprocess.Popen, tmp: Path, log: Path):
+        self.url, self.proc, self.tmp, self.log = url, proc, tmp, log
+
+    def stop(self) -> None:
+        stop_group(self.proc)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def stop_group(proc: subprocess.Popen | None) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=10)
+
+
+def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"process exited early:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url + "/ping", timeout=2) as r:
+                if r.status == 200:
+                    with urllib.request.urlopen(url + "/", timeout=5) as page:
+                        if page.status == 200:
+                            return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"not up after {timeout_s}s:\n{log.read_text()[-3000:]}")
+
+
+def start_floor_app(timeout_s: float = 300) -> FloorApp:
+    """Writes the minimal app into a temporary folder and starts it in prod mode on one port."""
+    tmp = Path(tempfile.mkdtemp(prefix="bench-floor-"))
+    (tmp / "floorapp").mkdir()
+    (tmp / "floorapp" / "__init__.py").write_text("")
+    (tmp / "floorapp" / "floorapp.py").write_text(FLOOR_APP)
+    (tmp / "rxconfig.py").write_text(FLOOR_RXCONFIG)
+    port = free_port()
+    log = tmp / "floor.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",
+         "--frontend-port", str(port), "--backend-port", str(port)],
+        cwd=tmp, env=reflex_env(), stdin=subprocess.DEVNULL, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    app = FloorApp(f"http://127.0.0.1:{port}", proc, tmp, log)
+    try:
+        wait_http(app.url, proc, log, timeout_s)
+    except BaseException:
+        app.stop()
+        raise
+    return app
+
+
+def descendants(pid: int) -> list[int]:
+    """All live descendants of pid (from /proc), children first."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop(0)
+        for c in children.get(p, []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+def cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return ""
+
+
+def status_kb(pid: int, field: str) -> int:
+    """A `VmRSS` / `VmHWM` style field of /proc/<pid>/status, in KiB (0 if gone)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+# --------------------------------------------------------------------------- browser
+
+TIMER_JS = r"""
+() => {
+  if (window.__bench) return true;
+  const b = { t0: null, t1: null, armed: false, clickSel: "", watchSel: "", expected: "", mode: "", before: null };
+  const text = () => { const el = document.querySelector(b.watchSel); return el ? el.textContent : null; };
+  const check = () => {
+    if (!b.armed || b.t0 === null) return;
+    const t = text();
+    if (t === null) return;
+    const ok = b.mode === "equals" ? t === b.expected
+             : b.mode === "includes" ? t.includes(b.expected)
+             : t !== b.before;  // "changes"
+    if (ok) { b.t1 = performance.now(); b.armed = false; }
+  };
+  b.arm = (clickSel, watchSel, expected, mode) => {
+    b.t0 = null; b.t1 = null; b.clickSel = clickSel; b.watchSel = watchSel;
+    b.expected = expected; b.mode = mode; b.before = null;
+    b.before = text();
+    b.armed = true;
+  };
+  b.elapsed = () => (b.t0 !== null && b.t1 !== null) ? b.t1 - b.t0 : null;
+  // Capture phase on window: runs before React's handler for the same click.
+  window.addEventListener("click", (e) => {
+    if (b.armed && b.t0 === null && e.target && e.target.closest && e.target.closest(b.clickSel)) {
+      b.t0 = performance.now();
+      check();
+    }
+  }, true);
+  new MutationObserver(check).observe(document.documentElement, { subtree: true, childList: true, characterData: true });
+  window.__bench = b;
+  return true;
+}
+"""
+
+
+def install_timer(page) -> None:
+    page.evaluate(TIMER_JS)
+
+
+def timed_click(page, click_sel: str, watch_sel: str, expected: str, mode: str, timeout_ms: float = 60_000) -> float:
+    """Clicks `click_sel` and returns the in-page ms until `watch_sel` shows `expected`.
+
+    mode: "equals" (textContent == expected), "includes", or "changes" (differs from before).
+    """
+    page.evaluate("([c, w, e, m]) => window.__bench.arm(c, w, e, m)", [click_sel, watch_sel, expected, mode])
+    page.locator(click_sel).click()
+    page.wait_for_function("() => window.__bench.t1 !== null", polling=25, timeout=timeout_ms)
+    value = page.evaluate("() => window.__bench.elapsed()")
+    if value is None:
+        raise RuntimeError("in-page timer did not record both ends")
+    return float(value)
+
+
+def launch_browser(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def open_floor_page(browser, floor: FloorApp):
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(floor.url + "/")
+    page.wait_for_selector("#go")
+    # Wait for the websocket: one click must come back before timing starts.
+    install_timer(page)
+    n = int(page.locator("#count").inner_text() or 0)
+    page.locator("#go").click()
+    page.wait_for_function(f"() => document.querySelector('#out')?.textContent === 'value {n + 1}'")
+    return page
+
+
+def floor_click(page) -> float:
+    n = int(page.locator("#count").inner_text())
+    return timed_click(page, "#go", "#out", f"value {n + 1}", "equals")
+
+
+# --------------------------------------------------------------------------- figures
+
+def percentile(values: list[float], q: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default)."""
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    pos = (len(s) - 1) * q
+    lo = int(pos)
+    hi = min(lo + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (pos - lo)
+
+
+def p50(values: list[float]) -> float:
+    return percentile(values, 0.50)
+
+
+def p95(values: list[float]) -> float:
+    return percentile(values, 0.95)
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def kb(n_bytes: float) -> str:
+    return f"{n_bytes / 1024:,.1f} KB"
+
+
+def mb(n_bytes: float) -> str:
+    return f"{n_bytes / 1024**2:,.1f} MB"
+
+
+def header(title: str) -> None:
+    print(textwrap.dedent(f"""\
+        == {title}
+           python {sys.version.split()[0]} · {os.cpu_count()} cores · {time.strftime('%Y-%m-%d %H:%M:%S')}"""), flush=True)
