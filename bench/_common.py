@@ -257,6 +257,56 @@ TIMER_JS = r"""
 """
 
 
+# Installed with context.add_init_script, before the page's own scripts: timestamps every
+# websocket message sent and received (instrumentation for the breakdown only).
+WS_HOOK_JS = r"""
+(() => {
+  const Orig = window.WebSocket;
+  if (!Orig || Orig.__benchHooked) return;
+  window.__wslog = [];  // [t, "send" | "recv", length, head]
+  const log = (dir, data) => {
+    const s = typeof data === "string" ? data : "";
+    const n = typeof data === "string" ? data.length : (data && (data.byteLength || data.size)) || 0;
+    window.__wslog.push([performance.now(), dir, n, s]);
+    if (window.__wslog.length > 400) window.__wslog.splice(0, 200);
+  };
+  class Hooked extends Orig {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (e) => log("recv", e.data));
+    }
+    send(data) { log("send", data); return super.send(data); }
+  }
+  Hooked.__benchHooked = true;
+  window.WebSocket = Hooked;
+})();
+"""
+
+BREAKDOWN_JS = r"""
+(expected) => {
+  const b = window.__bench, log = window.__wslog || [];
+  if (!b || b.t0 === null || b.t1 === null) return null;
+  const after = log.filter(([t]) => t >= b.t0 && t <= b.t1);
+  const sent = after.find(([, d]) => d === "send");
+  const recv = after.filter(([, d]) => d === "recv");
+  const match = expected ? recv.find(([, , , s]) => s.includes(expected)) : recv[recv.length - 1];
+  return {
+    total: b.t1 - b.t0,
+    sent: sent ? sent[0] - b.t0 : null,
+    first_recv: recv.length ? recv[0][0] - b.t0 : null,
+    match_recv: match ? match[0] - b.t0 : null,
+    frames: recv.length,
+    chars: recv.reduce((a, [, , n]) => a + n, 0),
+  };
+}
+"""
+
+
+def breakdown(page, expected: str = "") -> dict | None:
+    """Where the last timed click's time went, from the websocket hook (ms after the click)."""
+    return page.evaluate(BREAKDOWN_JS, expected)
+
+
 def install_timer(page) -> None:
     page.evaluate(TIMER_JS)
 
@@ -281,6 +331,7 @@ def launch_browser(playwright):
 
 def open_floor_page(browser, floor: FloorApp):
     context = browser.new_context(viewport={"width": 1200, "height": 800})
+    context.add_init_script(WS_HOOK_JS)
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.goto(floor.url + "/")
@@ -335,3 +386,22 @@ def header(title: str) -> None:
     print(textwrap.dedent(f"""\
         == {title}
            python {sys.version.split()[0]} · {os.cpu_count()} cores · {time.strftime('%Y-%m-%d %H:%M:%S')}"""), flush=True)
+
+
+def summarize_breakdowns(items: list[dict | None]) -> str:
+    """Median of each breakdown field, as one line."""
+    items = [i for i in items if i]
+    if not items:
+        return "no breakdown"
+
+    def med(key: str) -> str:
+        vals = [i[key] for i in items if i.get(key) is not None]
+        return f"{p50(vals):.1f}" if vals else "-"
+
+    total, sent, match = med("total"), med("sent"), med("match_recv")
+    render = [i["total"] - i["match_recv"] for i in items if i.get("match_recv") is not None]
+    return (
+        f"click->event sent {sent} ms · click->result frame received {match} ms · "
+        f"frame->DOM {p50(render):.1f} ms · total {total} ms · "
+        f"frames {med('frames')} · chars received {med('chars')} (medians)"
+    )
