@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -405,3 +406,151 @@ def summarize_breakdowns(items: list[dict | None]) -> str:
         f"frame->DOM {p50(render):.1f} ms · total {total} ms · "
         f"frames {med('frames')} · chars received {med('chars')} (medians)"
     )
+
+
+def server_pid(root_pid: int, port: int) -> int:
+    """The process (root_pid or a descendant) that holds the socket listening on `port`."""
+    listening: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            parts = line.split()
+            if parts[1].endswith(f":{port:04X}") and parts[3] == "0A":  # 0A = LISTEN
+                listening.add(f"socket:[{parts[9]}]")
+    candidates = [root_pid, *descendants(root_pid)]
+    for pid in reversed(candidates):  # the deepest holder is the worker that serves
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                if os.readlink(f"/proc/{pid}/fd/{fd}") in listening:
+                    return pid
+            except OSError:
+                continue
+    pythons = [p for p in candidates if "python" in cmdline(p)]
+    return max(pythons or candidates, key=lambda p: status_kb(p, "VmRSS"))
+
+
+class RssSampler:
+    """Samples a process's VmRSS every `interval_s` in a thread; also resets and reads VmHWM."""
+
+    def __init__(self, pid: int, interval_s: float = 0.02):
+        import threading
+
+        self.pid, self.interval_s = pid, interval_s
+        self.before_kb = status_kb(pid, "VmRSS")
+        self.peak_kb = self.before_kb
+        self.samples = 0
+        self.hwm_reset = False
+        try:
+            Path(f"/proc/{pid}/clear_refs").write_text("5")  # resets VmHWM to the current RSS
+            self.hwm_reset = True
+        except OSError:
+            pass
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            rss = status_kb(self.pid, "VmRSS")
+            self.samples += 1
+            if rss > self.peak_kb:
+                self.peak_kb = rss
+            self._stop.wait(self.interval_s)
+
+    def __enter__(self) -> "RssSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        if self.hwm_reset:
+            self.peak_kb = max(self.peak_kb, status_kb(self.pid, "VmHWM"))
+
+    @property
+    def increase_bytes(self) -> int:
+        return (self.peak_kb - self.before_kb) * 1024
+
+
+class Frame:
+    __slots__ = ("t", "size", "text")
+
+    def __init__(self, t: float, size: int, text: str):
+        self.t, self.size, self.text = t, size, text
+
+
+class AppPage:
+    """The workbench page in a browser context with the websocket hook and the timer.
+
+    Records every websocket frame the browser receives (Playwright's framereceived: payload
+    bytes, as they come off the socket) with a monotonic timestamp.
+    """
+
+    def __init__(self, browser, url: str):
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.context.add_init_script(WS_HOOK_JS)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(30_000)
+        self.frames: list[Frame] = []
+        self.page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+        self.page.goto(url + "/")
+        self.page.wait_for_selector("#backend-label:not(:empty)")
+        install_timer(self.page)
+
+    def _frame(self, payload) -> None:
+        if isinstance(payload, str):
+            data = payload.encode("utf-8")
+            text = payload
+        else:
+            data = bytes(payload)
+            text = data.decode("utf-8", "replace")
+        self.frames.append(Frame(time.monotonic(), len(data), text))
+
+    def prepare(self, sql: str) -> None:
+        """Fills the editor and waits until the server has echoed the new text back."""
+        page = self.page
+        mark = len(self.frames)
+        echoed = json.dumps(sql, ensure_ascii=False)[1:-1]  # as it appears inside a JSON delta
+        page.locator("#sql-editor").fill(sql)
+        page.locator("#sql-editor").blur()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            if any(echoed in f.text for f in self.frames[mark:]):
+                break
+            page.wait_for_timeout(20)
+        else:
+            page.wait_for_timeout(400)  # no echo seen: give the debounce its time
+        page.wait_for_timeout(50)
+
+    def wait_idle(self, timeout_ms: float = 120_000) -> None:
+        self.page.wait_for_selector("#cancel-button", state="detached", timeout=timeout_ms)
+
+
+def _cpu_times() -> tuple[int, int]:
+    with open("/proc/stat") as f:
+        parts = [int(x) for x in f.readline().split()[1:]]
+    idle = parts[3] + (parts[4] if len(parts) > 4 else 0)
+    return sum(parts), idle
+
+
+def wait_quiet(max_s: float = 5.0, window_s: float = 0.1, busy_below: float = 0.15) -> float:
+    """Waits until the whole machine's CPU is mostly idle over `window_s` (at most `max_s`).
+
+    Returns the busy fraction of the last window, so a noisy machine shows in the output.
+    """
+    deadline = time.monotonic() + max_s
+    busy = 1.0
+    while True:
+        total0, idle0 = _cpu_times()
+        time.sleep(window_s)
+        total1, idle1 = _cpu_times()
+        dt = total1 - total0
+        busy = 1.0 - (idle1 - idle0) / dt if dt > 0 else 0.0
+        if busy < busy_below or time.monotonic() >= deadline:
+            return busy

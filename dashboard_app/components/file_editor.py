@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ..state.files import FilesState
+from .confirm import confirm_alert
 
 
 def _toolbar() -> rx.Component:
@@ -75,36 +76,27 @@ def _name_dialog() -> rx.Component:
 
 
 def _delete_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Delete?"),
-            rx.alert_dialog.description("Delete ", rx.code(FilesState.delete_target), "? This cannot be undone."),
-            rx.flex(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray", on_click=FilesState.cancel_delete)),
-                rx.alert_dialog.action(rx.button("Delete", color_scheme="red", on_click=FilesState.confirm_delete, id="confirm-delete")),
-                spacing="3",
-                justify="end",
-                margin_top="1em",
-            ),
-        ),
-        open=FilesState.delete_target != "",
+    return confirm_alert(
+        open_=FilesState.delete_target != "",
+        title="Delete?",
+        description=rx.fragment("Delete ", rx.code(FilesState.delete_target), "? This cannot be undone."),
+        confirm_label="Delete",
+        on_confirm=FilesState.confirm_delete,
+        on_cancel=FilesState.cancel_delete,
+        confirm_id="confirm-delete",
     )
 
 
 def _discard_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Unsaved changes"),
-            rx.alert_dialog.description("You have unsaved changes in ", rx.code(FilesState.path), ". Discard them?"),
-            rx.flex(
-                rx.alert_dialog.cancel(rx.button("Keep editing", variant="soft", color_scheme="gray", on_click=FilesState.keep_editing)),
-                rx.alert_dialog.action(rx.button("Discard", color_scheme="red", on_click=FilesState.confirm_discard, id="confirm-discard")),
-                spacing="3",
-                justify="end",
-                margin_top="1em",
-            ),
-        ),
-        open=FilesState.discard_target != "",
+    return confirm_alert(
+        open_=FilesState.discard_target != "",
+        title="Unsaved changes",
+        description=rx.fragment("You have unsaved changes in ", rx.code(FilesState.path), ". Discard them?"),
+        confirm_label="Discard",
+        on_confirm=FilesState.confirm_discard,
+        on_cancel=FilesState.keep_editing,
+        confirm_id="confirm-discard",
+        cancel_label="Keep editing",
     )
 
 

@@ -7,6 +7,7 @@ import reflex as rx
 from ..state.history import HistoryState
 from ..state.query import QueryState
 from ..state.warehouse import WarehouseState
+from .confirm import confirm_alert
 
 
 def warehouse_picker() -> rx.Component:
@@ -81,19 +82,14 @@ def messages() -> rx.Component:
 
 
 def confirm_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(QueryState.confirm_title),
-            rx.alert_dialog.description(QueryState.confirm_detail, id="confirm-detail"),
-            rx.flex(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray", on_click=QueryState.dismiss_confirm)),
-                rx.alert_dialog.action(rx.button("Run it", color_scheme="red", on_click=QueryState.confirm, id="confirm-run")),
-                spacing="3",
-                justify="end",
-                margin_top="1em",
-            ),
-        ),
-        open=QueryState.confirm_open,
+    return confirm_alert(
+        open_=QueryState.confirm_open,
+        title=QueryState.confirm_title,
+        description=rx.text(QueryState.confirm_detail, id="confirm-detail", as_="span"),
+        confirm_label="Run it",
+        on_confirm=QueryState.confirm,
+        on_cancel=QueryState.dismiss_confirm,
+        confirm_id="confirm-run",
     )
 
 

@@ -1,6 +1,7 @@
 """The app pointed at a fake Databricks workspace (REST + Thrift SQL on one 127.0.0.1 host),
-running as a Databricks App with the user's forwarded token: the header names the workspace
-and the user, queries return the warehouse's rows, and no secret ever reaches the browser."""
+running as a Databricks App in read-only mode with the user's forwarded token: the header
+names the workspace and the user, queries return the warehouse's rows, writes are refused,
+and no secret ever reaches the browser."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ def databricks_app(tmp_path_factory, workspace):
             "DATABRICKS_WAREHOUSE_ID": "wh0001",
             "DATABRICKS_APP_NAME": "lakehouse-e2e",  # forwarded headers are trusted only in an App
             "APP_RUN_AS": "user",
+            "APP_READ_ONLY": "true",
         },
     )
     yield running
@@ -80,6 +82,11 @@ def test_header_query_and_no_secret_in_any_frame_or_file(browser: Browser, datab
     expect(page.locator("#query-error")).to_be_visible()
     run(page, "SELECT 1 AS one")
     expect(page.locator("#results-table")).to_contain_text("1")
+
+    # Read-only mode: a write is refused with a message naming it, and never reaches the warehouse.
+    run(page, "DROP TABLE main.default.important")
+    expect(page.locator("#query-error")).to_contain_text("Read-only mode: DROP TABLE on main.default.important")
+    assert not any("important" in s for s in workspace.warehouses["wh0001"].executed)
 
     page.reload()
     expect(page.locator("#user-label")).to_contain_text(USER)

@@ -1,0 +1,155 @@
+"""Click -> rows visible for a one-row query, against the engine alone and the framework floor.
+
+Measured in one run, each figure beside its baselines:
+  app:    the real app in prod mode; `SELECT <n> AS v` with a new n each run. The editor is
+          filled and the value has reached the server before the click, so only click -> rows
+          is timed, inside the page (click listener -> MutationObserver sees n in the grid).
+  engine: LocalEngine.execute of the same query on the same data dir, in this process.
+  floor:  a minimal Reflex app (prod mode, one port) whose button only sets a text var:
+          click -> text visible, timed the same way. No app can answer faster.
+50 runs each after a warm-up; app and floor clicks interleaved. Prints p50/p95 and
+the target: app p50 <= 1.3 x floor p50 + engine p50. A script, not a test: never asserts.
+
+    python bench/query_overhead.py
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import (
+    AppPage,
+    breakdown,
+    floor_click,
+    header,
+    launch_browser,
+    open_floor_page,
+    p50,
+    p95,
+    start_app,
+    start_floor_app,
+    stop_app,
+    summarize_breakdowns,
+    timed_click,
+    verdict,
+    wait_quiet,
+)
+from playwright.sync_api import sync_playwright
+
+from dashboard_app.services.sql.engine import Identity
+from dashboard_app.services.sql.local import LocalEngine
+
+RUNS = 50
+WARMUP = 5
+BASE = 7_000_003  # n = BASE + i * STEP: seven digits, never a substring of another run's value
+STEP = 7_919
+
+
+def value(i: int) -> int:
+    return BASE + i * STEP
+
+
+def sql_for(n: int) -> str:
+    return f"SELECT {n} AS v"
+
+
+def engine_baseline(data_dir: Path) -> list[float]:
+    engine = LocalEngine(data_dir)
+    who = Identity(user="bench@localhost")
+    times = []
+    try:
+        for i in range(-WARMUP, RUNS):
+            n = value(10_000 + i)
+            start = time.perf_counter()
+            result = engine.execute(sql_for(n), identity=who, row_limit=100_000, timeout_s=60)
+            elapsed = time.perf_counter() - start
+            if result.table.column(0)[0].as_py() != n:
+                raise RuntimeError("engine returned the wrong value")
+            if i >= 0:
+                times.append(elapsed * 1000)
+    finally:
+        engine.close()
+    return times
+
+
+def app_run(app_page: AppPage, n: int) -> tuple[float, dict | None]:
+    app_page.prepare(sql_for(n))
+    wait_quiet(1.0)
+    ms = timed_click(app_page.page, "#run-button", "#results-table tbody", str(n), "includes")
+    info = breakdown(app_page.page, str(n))
+    # Let the run finish (history refresh, chart) before the next one, as a person would.
+    app_page.wait_idle()
+    app_page.page.wait_for_timeout(150)
+    return ms, info
+
+
+def main() -> int:
+    header("query_overhead: click -> rows visible, one-row query")
+    tmp = Path(tempfile.mkdtemp(prefix="bench-query-"))
+    data_dir = tmp / "data"
+    app = floor = None
+    try:
+        # Engine first, on the data dir the app will use (DuckDB locks the user database file
+        # for one process, so the two cannot hold it at the same time).
+        t = time.perf_counter()
+        engine_ms = engine_baseline(data_dir)
+        print(f"engine baseline: {RUNS} runs in {time.perf_counter() - t:.1f} s", flush=True)
+
+        t = time.perf_counter()
+        floor = start_floor_app()
+        print(f"floor app up in {time.perf_counter() - t:.1f} s at {floor.url}", flush=True)
+        t = time.perf_counter()
+        app = start_app(tmp)
+        print(f"app up in {time.perf_counter() - t:.1f} s at {app.url}", flush=True)
+
+        app_ms, floor_ms, app_info, floor_info = [], [], [], []
+        with sync_playwright() as p:
+            browser = launch_browser(p)
+            try:
+                floor_page = open_floor_page(browser, floor)
+                app_page = AppPage(browser, app.url)
+
+                for i in range(-WARMUP, RUNS):
+                    app_page.page.bring_to_front()
+                    ms, info = app_run(app_page, value(i + WARMUP))
+                    floor_page.bring_to_front()
+                    wait_quiet(1.0)
+                    fms = floor_click(floor_page)
+                    finfo = breakdown(floor_page, "")
+                    if i >= 0:
+                        app_ms.append(ms)
+                        app_info.append(info)
+                        floor_ms.append(fms)
+                        floor_info.append(finfo)
+            finally:
+                browser.close()
+
+        e50, e95 = p50(engine_ms), p95(engine_ms)
+        a50, a95 = p50(app_ms), p95(app_ms)
+        f50, f95 = p50(floor_ms), p95(floor_ms)
+        target = 1.3 * f50 + e50
+        print()
+        print(f"runs: {RUNS} each after {WARMUP} warm-up; app and floor interleaved; engine before the app started")
+        print(f"app    click->rows visible   p50 {a50:8.2f} ms   p95 {a95:8.2f} ms")
+        print(f"engine LocalEngine.execute   p50 {e50:8.2f} ms   p95 {e95:8.2f} ms")
+        print(f"floor  click->text visible  p50 {f50:8.2f} ms   p95 {f95:8.2f} ms")
+        print(f"ratio  app p50 / (floor p50 + engine p50) = {a50 / (f50 + e50):.2f}x ; "
+              f"app overhead beyond floor+engine = {a50 - f50 - e50:+.2f} ms")
+        print(f"target app p50 <= 1.3 x floor p50 + engine p50 = {target:.2f} ms: {verdict(a50 <= target)}")
+        print(f"app   breakdown: {summarize_breakdowns(app_info)}")
+        print(f"floor breakdown: {summarize_breakdowns(floor_info)}")
+        return 0
+    finally:
+        if app is not None:
+            stop_app(app.proc)
+        if floor is not None:
+            floor.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
