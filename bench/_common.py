@@ -298,6 +298,11 @@ BREAKDOWN_JS = r"""
     match_recv: match ? match[0] - b.t0 : null,
     frames: recv.length,
     chars: recv.reduce((a, [, , n]) => a + n, 0),
+    // The workbench puts the engine's own time (QueryResult.elapsed_s) in the result delta.
+    engine_in_app: (() => {
+      const m = match && /"duration_rx_state_":([-0-9.eE+]+)/.exec(match[3]);
+      return m ? parseFloat(m[1]) * 1000 : null;
+    })(),
   };
 }
 """
@@ -401,8 +406,10 @@ def summarize_breakdowns(items: list[dict | None]) -> str:
 
     total, sent, match = med("total"), med("sent"), med("match_recv")
     render = [i["total"] - i["match_recv"] for i in items if i.get("match_recv") is not None]
+    engine = med("engine_in_app")
     return (
-        f"click->event sent {sent} ms · click->result frame received {match} ms · "
+        (f"engine.execute inside the app {engine} ms · " if engine != "-" else "")
+        + f"click->event sent {sent} ms · click->result frame received {match} ms · "
         f"frame->DOM {p50(render):.1f} ms · total {total} ms · "
         f"frames {med('frames')} · chars received {med('chars')} (medians)"
     )

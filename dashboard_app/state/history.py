@@ -39,6 +39,8 @@ class HistoryState(AppState):
     async def reopen(self, run_id: str):
         from .query import QueryState
 
+        if not str(run_id).isdigit():
+            return
         run = await asyncio.to_thread(services().history.get_run, self.identity().user, int(run_id))
         if run is not None:
             q = await self.get_state(QueryState)
@@ -57,6 +59,8 @@ class HistoryState(AppState):
 
     @rx.event
     async def delete_saved(self, saved_id: str):
+        if not str(saved_id).isdigit():
+            return
         await asyncio.to_thread(services().history.delete_saved, self.identity().user, int(saved_id))
         await self.load()
 
