@@ -38,9 +38,9 @@ class ChartState(AppState):
         return [c for c in self.numeric_columns if c not in self.ys]
 
     async def _result(self):
-        from .query import QueryState
+        from .results import ResultsState
 
-        q = await self.get_state(QueryState)
+        q = await self.get_state(ResultsState)
         if not q.result_id:
             return None, ""
         try:
