@@ -54,7 +54,7 @@ class ResultNotFound(KeyError):
 
 
 class ResultStore:
-    def __init__(self, *, max_bytes: int = 2 * 1024**3, per_session: int = 8):
+    def __init__(self, *, max_bytes: int = 1024**3, per_session: int = 8):
         self._max_bytes = max_bytes
         self._per_session = per_session
         self._items: OrderedDict[str, StoredResult] = OrderedDict()
