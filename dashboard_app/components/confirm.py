@@ -1,4 +1,4 @@
-"""One confirmation dialog for every risky action: a title, what will happen, two buttons."""
+"""The app's two small dialogs: confirm a risky action, and ask for a name."""
 
 from __future__ import annotations
 
@@ -28,6 +28,41 @@ def confirm_alert(
                 spacing="3",
                 justify="end",
                 margin_top="1em",
+            ),
+        ),
+        open=open_,
+    )
+
+
+def prompt_dialog(
+    *,
+    open_: Any,
+    title: Any,
+    value: Any,
+    on_change: Any,
+    on_submit: Any,
+    on_cancel: Any,
+    input_id: str,
+    submit_id: str,
+    submit_label: str = "OK",
+    error: Any = "",
+    placeholder: str = "name",
+) -> rx.Component:
+    """Asks for one line of text; Enter submits."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(title),
+            rx.form(
+                rx.input(value=value, on_change=on_change, placeholder=placeholder, id=input_id, auto_focus=True),
+                rx.cond(error != "", rx.text(error, color="var(--red-11)", size="2")),
+                rx.flex(
+                    rx.button("Cancel", type="button", variant="soft", color_scheme="gray", on_click=on_cancel),
+                    rx.button(submit_label, type="submit", id=submit_id),
+                    spacing="3",
+                    justify="end",
+                    margin_top="1em",
+                ),
+                on_submit=lambda _data: on_submit(),
             ),
         ),
         open=open_,

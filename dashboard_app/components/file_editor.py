@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ..state.files import FilesState
-from .confirm import confirm_alert
+from .confirm import confirm_alert, prompt_dialog
 
 
 def _toolbar() -> rx.Component:
@@ -55,23 +55,15 @@ def _conflict_dialog() -> rx.Component:
 
 
 def _name_dialog() -> rx.Component:
-    title = rx.match(FilesState.name_dialog, ("file", "New file"), ("folder", "New folder"), "Rename")
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(title),
-            rx.form(
-                rx.input(value=FilesState.name_value, on_change=FilesState.set_name_value, placeholder="name", id="name-input", auto_focus=True),
-                rx.flex(
-                    rx.button("Cancel", type="button", variant="soft", color_scheme="gray", on_click=FilesState.close_name),
-                    rx.button("OK", type="submit", id="name-ok"),
-                    spacing="3",
-                    justify="end",
-                    margin_top="1em",
-                ),
-                on_submit=lambda _data: FilesState.submit_name(),
-            ),
-        ),
-        open=FilesState.name_dialog != "",
+    return prompt_dialog(
+        open_=FilesState.name_dialog != "",
+        title=rx.match(FilesState.name_dialog, ("file", "New file"), ("folder", "New folder"), "Rename"),
+        value=FilesState.name_value,
+        on_change=FilesState.set_name_value,
+        on_submit=FilesState.submit_name,
+        on_cancel=FilesState.close_name,
+        input_id="name-input",
+        submit_id="name-ok",
     )
 
 

@@ -7,7 +7,7 @@ import reflex as rx
 from ..state.history import HistoryState
 from ..state.query import QueryState
 from ..state.warehouse import WarehouseState
-from .confirm import confirm_alert
+from .confirm import confirm_alert, prompt_dialog
 
 
 def warehouse_picker() -> rx.Component:
@@ -67,7 +67,12 @@ def messages() -> rx.Component:
             QueryState.error != "",
             rx.callout.root(
                 rx.callout.icon(rx.icon("triangle-alert")),
-                rx.callout.text(QueryState.error, white_space="pre-wrap", font_family="var(--code-font-family)"),
+                rx.callout.text(
+                    rx.cond(QueryState.error_line > 0, rx.el.strong("Line ", QueryState.error_line, ": ")),
+                    QueryState.error,
+                    white_space="pre-wrap",
+                    font_family="var(--code-font-family)",
+                ),
                 color_scheme="red",
                 role="alert",
                 id="query-error",
@@ -94,20 +99,17 @@ def confirm_dialog() -> rx.Component:
 
 
 def save_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Save query"),
-            rx.input(placeholder="Name", value=HistoryState.save_name, on_change=HistoryState.set_save_name, id="save-name"),
-            rx.cond(HistoryState.save_error != "", rx.text(HistoryState.save_error, color="var(--red-11)", size="2")),
-            rx.flex(
-                rx.button("Cancel", variant="soft", color_scheme="gray", on_click=HistoryState.close_save),
-                rx.button("Save", on_click=HistoryState.save, id="save-confirm"),
-                spacing="3",
-                justify="end",
-                margin_top="1em",
-            ),
-        ),
-        open=HistoryState.save_open,
+    return prompt_dialog(
+        open_=HistoryState.save_open,
+        title="Save query",
+        value=HistoryState.save_name,
+        on_change=HistoryState.set_save_name,
+        on_submit=HistoryState.save,
+        on_cancel=HistoryState.close_save,
+        input_id="save-name",
+        submit_id="save-confirm",
+        submit_label="Save",
+        error=HistoryState.save_error,
     )
 
 

@@ -43,9 +43,7 @@ class CatalogState(AppState):
     @rx.event
     async def refresh(self):
         self._children, self._open = {}, []
-        refresh = getattr(services().engine, "refresh_metadata", None)
-        if refresh is not None:
-            await asyncio.to_thread(refresh)
+        await asyncio.to_thread(services().engine.refresh_metadata, self.identity())
         await self._fetch("")
         self._flatten()
 

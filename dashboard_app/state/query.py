@@ -206,7 +206,8 @@ class QueryState(AppState):
         from .chart import ChartState
         from .history import HistoryState
 
-        return [HistoryState.load, ChartState.result_changed]
+        # The warehouse may have started (or stopped) meanwhile: show its state again.
+        return [HistoryState.load, ChartState.result_changed, WarehouseState.load]
 
     @rx.event
     def cancel(self):

@@ -32,22 +32,20 @@ class WarehouseState(AppState):
     @rx.event
     async def load(self):
         engine = services().engine
-        lister = getattr(engine, "warehouses", None)
-        if lister is None:
-            self.available = False
-            return
-        self.available = True
         try:
-            found = await asyncio.to_thread(lister, self.identity())
+            found = await asyncio.to_thread(engine.warehouses, self.identity())
         except QueryError as err:
             self.error = str(err)
+            return
+        self.available = bool(found)
+        if not found:
             return
         self.error = ""
         self.backend_label = engine.label  # now names the warehouse, not just its id
         self.options = [{"id": w.id, "name": w.name or w.id, "state": str(w.state or "UNKNOWN")} for w in found]
         default = getattr(engine, "warehouse_id", "")
-        if not self.selected:
-            self.selected = default if any(w["id"] == default for w in self.options) else (self.options[0]["id"] if self.options else default)
+        if not any(w["id"] == self.selected for w in self.options):
+            self.selected = default if any(w["id"] == default for w in self.options) else self.options[0]["id"]
 
     @rx.event
     async def select(self, warehouse_id: str):

@@ -40,6 +40,7 @@ from .engine import (
     QueryError,
     QueryResult,
     TableInfo,
+    WarehouseInfo,
     collect_limited,
     timeout_timer,
 )
@@ -67,14 +68,6 @@ class _QuietLegacyRetryNotice(logging.Filter):
 logging.getLogger("databricks.sql.backend.thrift_backend").addFilter(_QuietLegacyRetryNotice())
 
 DEFAULT_ARRAYSIZE = 100_000
-
-
-@dataclass(frozen=True)
-class WarehouseInfo:
-    id: str
-    name: str
-    state: str
-    http_path: str
 
 
 @dataclass(frozen=True)
@@ -520,6 +513,9 @@ class DatabricksEngine:
 
     def list_columns(self, identity: Identity, catalog: str, schema: str, table: str) -> list[ColumnInfo]:
         return self.catalog.list_columns(identity, catalog, schema, table)
+
+    def refresh_metadata(self, identity: Identity) -> None:
+        self.catalog.refresh(identity)
 
     def close(self) -> None:
         with self._pools_lock:

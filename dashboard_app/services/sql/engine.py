@@ -62,6 +62,14 @@ class ColumnInfo:
     comment: str = ""
 
 
+@dataclass(frozen=True)
+class WarehouseInfo:
+    id: str
+    name: str
+    state: str  # RUNNING, STARTING, STOPPED, ...
+    http_path: str
+
+
 @dataclass
 class QueryResult:
     table: pa.Table
@@ -225,6 +233,14 @@ class QueryEngine(Protocol):
     def list_tables(self, identity: Identity, catalog: str, schema: str) -> list[TableInfo]: ...
 
     def list_columns(self, identity: Identity, catalog: str, schema: str, table: str) -> list[ColumnInfo]: ...
+
+    def refresh_metadata(self, identity: Identity) -> None:
+        """Forgets cached catalog metadata, so the next listing asks the source again."""
+        ...
+
+    def warehouses(self, identity: Identity) -> list["WarehouseInfo"]:
+        """Compute targets the identity may choose from (empty when there is no choice)."""
+        ...
 
     def close(self) -> None: ...
 

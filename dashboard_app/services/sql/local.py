@@ -24,6 +24,7 @@ from .engine import (
     QueryError,
     QueryResult,
     TableInfo,
+    WarehouseInfo,
     arrow_columns,
     collect_limited,
     timeout_timer,
@@ -151,6 +152,12 @@ class LocalEngine:
             [_local_catalog(catalog), schema, table],
         )
         return [ColumnInfo(n, t, c) for n, t, c in rows]
+
+    def refresh_metadata(self, identity: Identity) -> None:
+        """DuckDB's catalog is read live: nothing is cached."""
+
+    def warehouses(self, identity: Identity) -> list[WarehouseInfo]:
+        return []  # one embedded engine: nothing to choose
 
     def close(self) -> None:
         self._con.close()
