@@ -7,15 +7,12 @@ import reflex as rx
 from ..state.catalog import CatalogState
 from ..state.query import QueryState
 
-_ICONS = {"catalog": "library", "schema": "folder", "table": "table-2", "column": "columns-2"}
-
-
 def _node(n: rx.Var) -> rx.Component:
     expandable = n["kind"] != "column"
     return rx.hstack(
         rx.cond(
             expandable,
-            rx.icon(rx.cond(n["open"] == "1", "chevron-down", "chevron-right"), size=14, on_click=CatalogState.toggle(n["key"]), cursor="pointer"),
+            rx.icon(rx.cond(n["open"] == "1", "chevron-down", "chevron-right"), size=14, on_click=CatalogState.toggle(n["key"]), cursor="pointer", class_name="expander", aria_label="Open"),
             rx.box(width="14px"),
         ),
         rx.match(
@@ -25,14 +22,16 @@ def _node(n: rx.Var) -> rx.Component:
             ("table", rx.icon("table-2", size=14)),
             rx.icon("columns-2", size=14),
         ),
-        rx.text(n["label"], size="2", on_click=QueryState.insert_text(n["name"]), cursor="pointer", title="Insert into the editor", trim="end"),
+        rx.text(n["label"], size="2", on_click=QueryState.insert_text(n["name"]), cursor="pointer", title="Insert into the editor", trim="end", class_name="node-name"),
         rx.text(n["detail"], size="1", color="var(--gray-10)", trim="end"),
         rx.spacer(),
         rx.cond(
             n["kind"] == "table",
-            rx.icon_button(rx.icon("eye", size=12), size="1", variant="ghost", on_click=CatalogState.preview(n["key"]), title="Preview first rows"),
+            rx.icon_button(rx.icon("eye", size=12), size="1", variant="ghost", on_click=CatalogState.preview(n["key"]), title="Preview first rows", class_name="preview"),
         ),
         padding_left=n["depth"].to(int) * 14,
+        class_name="schema-node",
+        data_name=n["label"],
         width="100%",
         align="center",
         spacing="1",

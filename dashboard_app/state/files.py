@@ -27,6 +27,7 @@ from ..services.files.store import FileTooLarge, human_size
 from .base import AppState
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+EDITOR_DEBOUNCE_S = 0.3  # Reflex's text areas send their value this long after typing stops
 TEXT_SUFFIXES = {".sql": "sql", ".py": "python", ".json": "json", ".yaml": "yaml", ".yml": "yaml", ".md": "markdown"}
 
 
@@ -212,7 +213,14 @@ class FilesState(AppState):
     @rx.event
     def on_editor_key(self, key: str, info: dict):
         if key.lower() == "s" and (info.get("ctrl_key") or info.get("meta_key")):
-            return FilesState.save
+            return FilesState.save_after_typing
+
+    @rx.event(background=True)
+    async def save_after_typing(self):
+        # The editor sends its text EDITOR_DEBOUNCE_S after the last keystroke (the Save button
+        # flushes it by taking focus; a key press does not): let that text arrive, then save.
+        await asyncio.sleep(EDITOR_DEBOUNCE_S + 0.1)
+        return FilesState.save
 
     @rx.event
     async def save(self):

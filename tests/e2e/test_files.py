@@ -110,3 +110,35 @@ def test_escaping_name_is_refused(page: Page, app):
     page.locator("#name-ok").click()
     expect(page.locator("#files-error")).to_be_visible()
     assert not (app.data_dir.parent / "escape.txt").exists()
+
+
+def test_upload_and_ctrl_s(page: Page, app, tmp_path):
+    source = tmp_path / "uploaded_e2e.yaml"
+    source.write_text("key: value\n")
+    open_files(page, app)
+    page.locator("#file-upload input[type=file]").set_input_files(str(source))
+    expect(page.locator("#files-notice")).to_contain_text("Uploaded uploaded_e2e.yaml")
+    node(page, "uploaded_e2e.yaml").click()
+    expect(page.locator("#file-editor")).to_have_value("key: value\n")
+    page.locator("#file-editor").fill("key: changed\n")
+    page.locator("#file-editor").press("Control+s")
+    expect(page.locator("#files-notice")).to_contain_text("Saved uploaded_e2e.yaml")
+    assert (app.data_dir / "files" / "uploaded_e2e.yaml").read_text() == "key: changed\n"
+
+
+def test_unsaved_changes_ask_before_opening_another_file(page: Page, app):
+    for name in ("first_e2e.txt", "second_e2e.txt"):
+        (app.data_dir / "files").mkdir(parents=True, exist_ok=True)
+        (app.data_dir / "files" / name).write_text(name)
+    open_files(page, app)
+    node(page, "first_e2e.txt").click()
+    page.locator("#file-editor").fill("edited")
+    expect(page.locator("#dirty-badge")).to_be_visible()
+    node(page, "second_e2e.txt").click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text("unsaved changes")
+    dialog.get_by_role("button", name="Keep editing").click()
+    expect(page.locator("#file-editor")).to_have_value("edited")
+    node(page, "second_e2e.txt").click()
+    page.locator("#confirm-discard").click()
+    expect(page.locator("#file-editor")).to_have_value("second_e2e.txt")

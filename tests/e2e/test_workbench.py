@@ -126,3 +126,56 @@ def test_ctrl_enter_runs_and_several_statements_show_each_result(page: Page):
     expect(page.locator("#results-table")).to_contain_text("second")
     page.locator("#statements >> text=first").click()
     expect(page.locator("#results-table")).to_contain_text("first")
+
+
+def test_save_a_query_and_open_it_later(page: Page):
+    type_sql(page, "SELECT 'saved_marker_5521' AS m")
+    page.get_by_role("button", name="Save").first.click()
+    page.locator("#save-name").fill("My saved query")
+    page.locator("#save-confirm").click()
+    type_sql(page, "SELECT 1")
+    page.locator("#history-tab").click()
+    page.get_by_role("button", name="My saved query").click()
+    expect(page.locator("#sql-editor")).to_have_value(re.compile("saved_marker_5521"))
+
+
+def test_schema_browser_opens_lazily_inserts_names_and_previews(page: Page):
+    tree = page.locator("#schema-tree")
+
+    def node(name: str):
+        return tree.locator(f'.schema-node[data-name="{name}"]').first
+
+    expect(node("samples")).to_be_visible()
+    expect(node("tpch")).to_have_count(0)
+    node("samples").locator(".expander").click()
+    node("tpch").locator(".expander").click()
+    expect(node("lineitem")).to_be_visible()
+    node("region").locator(".expander").click()
+    expect(node("r_regionkey")).to_be_visible()
+    expect(node("r_regionkey")).to_contain_text("BIGINT")
+    # The filter keeps matching names and their parents.
+    page.get_by_placeholder("Filter").fill("r_name")
+    expect(node("r_name")).to_be_visible()
+    expect(node("lineitem")).to_have_count(0)
+    page.get_by_placeholder("Filter").fill("")
+    expect(node("lineitem")).to_be_visible()
+    # Clicking a name puts it into the editor.
+    type_sql(page, "SELECT * FROM")
+    page.locator("#sql-editor").blur()
+    node("region").locator(".node-name").click()
+    expect(page.locator("#sql-editor")).to_have_value("SELECT * FROM samples.tpch.region")
+    # Preview runs a bounded SELECT without touching the editor.
+    node("region").locator(".preview").click()
+    expect(page.locator("#results-table")).to_contain_text("MIDDLE EAST")
+    expect(page.locator("#sql-editor")).to_have_value("SELECT * FROM samples.tpch.region")
+
+
+def test_chart_type_can_be_changed(page: Page):
+    run(page, "SELECT o_orderdate, count(*) AS n FROM samples.tpch.orders GROUP BY 1 ORDER BY 1")
+    expect(page.locator("#row-summary")).to_contain_text("of 2,406")
+    page.locator("#chart-tab").click()
+    expect(page.locator("#chart-kind")).to_have_text("line")
+    expect(page.locator("#chart .scatterlayer .trace").first).to_be_attached(timeout=30_000)
+    page.locator("#chart-kind").click()
+    page.get_by_role("option", name="bar").click()
+    expect(page.locator("#chart .barlayer .trace").first).to_be_attached(timeout=30_000)
