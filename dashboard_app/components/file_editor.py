@@ -105,7 +105,8 @@ def file_editor() -> rx.Component:
         rx.text("This file can only be downloaded.", color="var(--gray-10)"),
         rx.cond(
             FilesState.preview,
-            rx.box(rx.markdown(FilesState.text), id="markdown-preview", width="100%", padding="1em", border="1px solid var(--gray-a5)", border_radius="6px"),
+            # use_raw=False: HTML inside a shared markdown file is shown as text, never run.
+            rx.box(rx.markdown(FilesState.text, use_raw=False), id="markdown-preview", width="100%", padding="1em", border="1px solid var(--gray-a5)", border_radius="6px"),
             rx.text_area(
                 value=FilesState.text,
                 on_change=FilesState.set_text,

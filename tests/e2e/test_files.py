@@ -142,3 +142,21 @@ def test_unsaved_changes_ask_before_opening_another_file(page: Page, app):
     node(page, "second_e2e.txt").click()
     page.locator("#confirm-discard").click()
     expect(page.locator("#file-editor")).to_have_value("second_e2e.txt")
+
+
+def test_markdown_preview_does_not_run_embedded_html(page: Page, app):
+    (app.data_dir / "files").mkdir(parents=True, exist_ok=True)
+    (app.data_dir / "files" / "hostile_e2e.md").write_text(
+        '# Notes\n\n<iframe srcdoc="<script>parent.document.title=\'pwned\'</script>"></iframe>\n'
+        '<img src="x" onerror="document.title=\'pwned\'">\n\n[link](javascript:alert(1))\n'
+    )
+    open_files(page, app)
+    node(page, "hostile_e2e.md").click()
+    page.locator("#preview-toggle").click()
+    preview = page.locator("#markdown-preview")
+    expect(preview.locator("h1")).to_have_text("Notes")
+    expect(preview.locator("iframe")).to_have_count(0)
+    expect(preview.locator("img")).to_have_count(0)
+    page.wait_for_timeout(500)
+    assert page.title() != "pwned"
+    assert "javascript:" not in (preview.locator("a").first.get_attribute("href") or "")
