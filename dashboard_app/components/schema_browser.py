@@ -31,6 +31,7 @@ def _node(n: rx.Var) -> rx.Component:
         ),
         padding_left=n["depth"].to(int) * 14,
         class_name="schema-node",
+        min_height="24px",
         data_name=n["label"],
         width="100%",
         align="center",

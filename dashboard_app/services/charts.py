@@ -63,10 +63,11 @@ def guess(table: pa.Table) -> ChartSpec:
     times = [c for c, k in kinds.items() if k == "time"]
     numbers = [c for c, k in kinds.items() if k == "number"]
     cats = [c for c, k in kinds.items() if k == "category"]
+    # One measure by default: several on one axis hide each other when their scales differ.
     if times and numbers:
-        return ChartSpec("line", times[0], tuple(numbers[:3]), cats[0] if cats and len(numbers) == 1 else "", "sum")
+        return ChartSpec("line", times[0], (numbers[0],), cats[0] if cats else "", "sum")
     if cats and numbers:
-        return ChartSpec("bar", cats[0], tuple(numbers[:3]), cats[1] if len(cats) > 1 and len(numbers) == 1 else "", "sum")
+        return ChartSpec("bar", cats[0], (numbers[0],), cats[1] if len(cats) > 1 else "", "sum")
     if len(numbers) >= 2:
         return ChartSpec("scatter", numbers[0], (numbers[1],), "", "none")
     if numbers:
@@ -230,8 +231,13 @@ def _histogram(con: duckdb.DuckDBPyConnection, spec: ChartSpec, kinds: dict[str,
 
 
 def _layout(fig: go.Figure, x_title: str, y_title: str) -> None:
+    axis = dict(gridcolor="#e5e7eb", zerolinecolor="#d1d5db")
     fig.update_layout(
         template="plotly_white",
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        xaxis=axis,
+        yaxis=axis,
         margin=dict(l=40, r=20, t=30, b=40),
         height=380,
         xaxis_title=x_title,

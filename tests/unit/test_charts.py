@@ -20,6 +20,11 @@ def test_guess_category_and_number_gives_bar():
     assert charts.guess(t).kind == "bar" and charts.guess(t).x == "cat"
 
 
+def test_guess_time_category_and_measures_gives_one_line_per_category():
+    t = pa.table({"day": [dt.date(2024, 1, 1)] * 2, "prio": ["a", "b"], "orders": [1, 2], "revenue": [10.0, 20.0]})
+    assert charts.guess(t) == charts.ChartSpec("line", "day", ("orders",), "prio", "sum")
+
+
 def test_guess_two_numbers_gives_scatter():
     t = pa.table({"x": [1.0, 2.0], "y": [3.0, 4.0]})
     assert charts.guess(t) == charts.ChartSpec("scatter", "x", ("y",), "", "none")
