@@ -15,7 +15,7 @@ def _toolbar() -> rx.Component:
         rx.badge(FilesState.language, variant="soft"),
         rx.spacer(),
         rx.cond(FilesState.is_sql, rx.button(rx.icon("play", size=14), "Open in SQL editor", size="1", variant="soft", on_click=FilesState.open_in_sql, id="open-in-sql")),
-        rx.cond(FilesState.language == "markdown", rx.button(rx.cond(FilesState.preview, "Edit", "Preview"), size="1", variant="soft", on_click=FilesState.toggle_preview, id="preview-toggle")),
+        rx.cond(FilesState.language != "text", rx.button(rx.cond(FilesState.preview, "Edit", "Preview"), size="1", variant="soft", on_click=FilesState.toggle_preview, id="preview-toggle")),
         rx.el.a(rx.button(rx.icon("download", size=14), "Download", size="1", variant="soft", tab_index=-1), href=FilesState.download_url, download="", target="_blank", id="download-file"),
         rx.button("Rename", size="1", variant="soft", on_click=FilesState.ask_name("rename"), id="rename-file"),
         rx.button(rx.icon("save", size=14), "Save", size="1", on_click=FilesState.save, disabled=~FilesState.dirty, id="save-file", title="Save (Ctrl+S)"),
@@ -105,8 +105,13 @@ def file_editor() -> rx.Component:
         rx.text("This file can only be downloaded.", color="var(--gray-10)"),
         rx.cond(
             FilesState.preview,
-            # use_raw=False: HTML inside a shared markdown file is shown as text, never run.
-            rx.box(rx.markdown(FilesState.text, use_raw=False), id="markdown-preview", width="100%", padding="1em", border="1px solid var(--gray-a5)", border_radius="6px"),
+            rx.cond(
+                FilesState.language == "markdown",
+                # use_raw=False: HTML inside a shared markdown file is shown as text, never run.
+                rx.box(rx.markdown(FilesState.text, use_raw=False), id="markdown-preview", width="100%", padding="1em", border="1px solid var(--gray-a5)", border_radius="6px"),
+                # Code is shown highlighted, read-only; "Edit" goes back to the text area.
+                rx.box(rx.code_block(FilesState.text, language=FilesState.language, show_line_numbers=True, wrap_long_lines=True), id="code-preview", width="100%"),
+            ),
             rx.text_area(
                 value=FilesState.text,
                 on_change=FilesState.set_text,

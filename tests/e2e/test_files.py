@@ -160,3 +160,17 @@ def test_markdown_preview_does_not_run_embedded_html(page: Page, app):
     page.wait_for_timeout(500)
     assert page.title() != "pwned"
     assert "javascript:" not in (preview.locator("a").first.get_attribute("href") or "")
+
+
+def test_code_preview_is_highlighted(page: Page, app):
+    (app.data_dir / "files").mkdir(parents=True, exist_ok=True)
+    (app.data_dir / "files" / "query_e2e.sql").write_text("SELECT o_orderkey\nFROM samples.tpch.orders\nWHERE o_totalprice > 1000")
+    open_files(page, app)
+    node(page, "query_e2e.sql").click()
+    page.locator("#preview-toggle").click()
+    preview = page.locator("#code-preview")
+    expect(preview).to_contain_text("samples.tpch.orders")
+    # Keywords sit in their own highlighted tokens.
+    expect(preview.locator("span.token", has_text="SELECT")).to_have_count(1)
+    page.locator("#preview-toggle").click()
+    expect(page.locator("#file-editor")).to_be_visible()
