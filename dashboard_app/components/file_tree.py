@@ -40,7 +40,7 @@ def file_tree() -> rx.Component:
         rx.hstack(
             rx.tooltip(rx.text(FilesState.root_label, size="1", color="var(--gray-10)", trim="end", on_click=FilesState.select_root, cursor="pointer"), content="Root folder"),
             rx.spacer(),
-            rx.icon_button(rx.icon("refresh-cw", size=14), size="1", variant="soft", on_click=FilesState.refresh, title="Refresh"),
+            rx.icon_button(rx.icon("refresh-cw", size=14), size="1", variant="soft", on_click=FilesState.refresh, title="Refresh", aria_label="Refresh files"),
             width="100%",
             align="center",
         ),

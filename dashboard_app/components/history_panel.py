@@ -23,7 +23,7 @@ def _saved(s: rx.Var) -> rx.Component:
         rx.button(s["name"], size="1", variant="soft", on_click=HistoryState.open_saved(s["id"])),
         rx.text(s["sql"], size="1", font_family="var(--code-font-family)", color="var(--gray-10)", trim="end"),
         rx.spacer(),
-        rx.icon_button(rx.icon("trash-2", size=12), size="1", variant="ghost", color_scheme="red", on_click=HistoryState.delete_saved(s["id"])),
+        rx.icon_button(rx.icon("trash-2", size=12), size="1", variant="ghost", color_scheme="red", on_click=HistoryState.delete_saved(s["id"]), aria_label="Delete saved query " + s["name"].to(str), title="Delete"),
         width="100%",
         align="center",
     )

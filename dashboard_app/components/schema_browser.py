@@ -27,7 +27,7 @@ def _node(n: rx.Var) -> rx.Component:
         rx.spacer(),
         rx.cond(
             n["kind"] == "table",
-            rx.icon_button(rx.icon("eye", size=12), size="1", variant="ghost", on_click=CatalogState.preview(n["key"]), title="Preview first rows", class_name="preview"),
+            rx.icon_button(rx.icon("eye", size=12), size="1", variant="ghost", on_click=CatalogState.preview(n["key"]), title="Preview first rows", aria_label="Preview " + n["label"].to(str), class_name="preview"),
         ),
         padding_left=n["depth"].to(int) * 14,
         class_name="schema-node",
@@ -43,7 +43,7 @@ def schema_browser() -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.input(placeholder="Filter", value=CatalogState.filter, on_change=CatalogState.set_filter, size="1", width="100%"),
-            rx.icon_button(rx.icon("refresh-cw", size=14), size="1", variant="soft", on_click=CatalogState.refresh, title="Refresh metadata", loading=CatalogState.loading),
+            rx.icon_button(rx.icon("refresh-cw", size=14), size="1", variant="soft", on_click=CatalogState.refresh, title="Refresh metadata", aria_label="Refresh metadata", loading=CatalogState.loading),
             width="100%",
         ),
         rx.cond(CatalogState.error != "", rx.text(CatalogState.error, color="var(--red-11)", size="1")),

@@ -27,7 +27,7 @@ def warehouse_picker() -> rx.Component:
                 color_scheme=rx.match(WarehouseState.selected_state, ("RUNNING", "green"), ("STARTING", "amber"), "gray"),
                 id="warehouse-state",
             ),
-            rx.icon_button(rx.icon("refresh-cw", size=12), size="1", variant="ghost", on_click=WarehouseState.load, title="Refresh warehouse state"),
+            rx.icon_button(rx.icon("refresh-cw", size=12), size="1", variant="ghost", on_click=WarehouseState.load, title="Refresh warehouse state", aria_label="Refresh warehouse state"),
             rx.cond(WarehouseState.error != "", rx.text(WarehouseState.error, size="1", color="var(--red-11)")),
             align="center",
             spacing="2",
