@@ -135,7 +135,7 @@ def test_save_a_query_and_open_it_later(page: Page):
     page.locator("#save-confirm").click()
     type_sql(page, "SELECT 1")
     page.locator("#history-tab").click()
-    page.get_by_role("button", name="My saved query").click()
+    page.get_by_role("button", name="My saved query", exact=True).click()
     expect(page.locator("#sql-editor")).to_have_value(re.compile("saved_marker_5521"))
 
 
