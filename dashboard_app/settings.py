@@ -50,7 +50,8 @@ class Settings(BaseSettings):
 
     # --- Limits ---
     max_result_rows: int = Field(100_000, alias="APP_MAX_RESULT_ROWS", ge=1, le=10_000_000)
-    max_file_bytes: int = Field(5 * 1024 * 1024, alias="APP_MAX_FILE_BYTES", ge=1, le=1024 * 1024 * 1024)
+    # The open file's text is a state var sent to the page; Reflex warns above 1000 KB of state.
+    max_file_bytes: int = Field(1024 * 1024, alias="APP_MAX_FILE_BYTES", ge=1, le=64 * 1024 * 1024)
     query_timeout_s: float = Field(300.0, alias="APP_QUERY_TIMEOUT_SECONDS", gt=0, le=48 * 3600)
     page_size: int = Field(100, alias="APP_PAGE_SIZE", ge=10, le=1000)
     read_only: bool = Field(False, alias="APP_READ_ONLY")

@@ -8,6 +8,14 @@ from ..state.catalog import CatalogState
 from ..state.query import QueryState
 
 def _node(n: rx.Var) -> rx.Component:
+    return rx.cond(
+        n["kind"] == "more",
+        rx.text(n["label"], size="1", color="var(--gray-10)", padding_left=n["depth"].to(int) * 14 + 20, class_name="schema-more"),
+        _named_node(n),
+    )
+
+
+def _named_node(n: rx.Var) -> rx.Component:
     expandable = n["kind"] != "column"
     return rx.hstack(
         rx.cond(

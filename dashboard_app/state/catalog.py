@@ -16,6 +16,7 @@ from ..services.sql.engine import QueryError
 from .base import AppState
 
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+MAX_CHILDREN = 300  # rows listed under one node; the filter reaches the rest
 
 
 def quote(name: str) -> str:
@@ -78,7 +79,15 @@ class CatalogState(AppState):
 
         def walk(key: str, depth: int) -> bool:
             any_match = False
+            shown = 0
             for node in self._children.get(key, []):
+                if shown >= MAX_CHILDREN:
+                    # Thousands of rows freeze the page: say how many more, and let the filter find them.
+                    rest = sum(1 for n in self._children[key] if not needle or needle in n["label"].lower()) - shown
+                    if rest > 0:
+                        out.append({"key": key + "\x1f\x1e", "label": f"… {rest:,} more: type in the filter", "kind": "more",
+                                    "detail": "", "depth": str(depth), "open": "0", "name": ""})
+                    break
                 is_open = node["key"] in self._open
                 row_index = len(out)
                 parts = node["key"].split("\x1f")
@@ -92,6 +101,8 @@ class CatalogState(AppState):
                 match = not needle or needle in node["label"].lower() or child_match
                 if not match:
                     del out[row_index:]
+                else:
+                    shown += 1
                 any_match = any_match or match
             return any_match
 

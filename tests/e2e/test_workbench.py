@@ -179,3 +179,20 @@ def test_chart_type_can_be_changed(page: Page):
     page.locator("#chart-kind").click()
     page.get_by_role("option", name="bar").click()
     expect(page.locator("#chart .barlayer .trace").first).to_be_attached(timeout=30_000)
+
+
+def test_schema_with_hundreds_of_tables_lists_a_bounded_number(page: Page):
+    ddl = "CREATE SCHEMA IF NOT EXISTS main.wide;\n" + "\n".join(
+        f"CREATE TABLE IF NOT EXISTS main.wide.t{i:03d} (x INTEGER);" for i in range(350)
+    )
+    run(page, ddl)
+    page.locator("#confirm-run").click()
+    wait_idle(page)
+    expect(page.locator("#query-error")).to_have_count(0)
+    tree = page.locator("#schema-tree")
+    tree.locator('.schema-node[data-name="main"] .expander').click()
+    tree.locator('.schema-node[data-name="wide"] .expander').click()
+    expect(tree.locator(".schema-more")).to_have_text("… 50 more: type in the filter")
+    expect(tree.locator(".schema-node")).to_have_count(3 + 300 + 1)  # main, default, wide; 300 tables; samples
+    page.get_by_placeholder("Filter").fill("t349")
+    expect(tree.locator('.schema-node[data-name="t349"]')).to_be_visible()

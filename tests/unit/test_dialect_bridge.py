@@ -20,6 +20,10 @@ from dashboard_app.services.sql.dialect_bridge import to_databricks_names, to_du
         ("SELECT 1 -- main.default.t", "SELECT 1 -- main.default.t"),
         ("SELECT * FROM default.t", 'SELECT * FROM "default".t'),
         ("SELECT `a``b` FROM t", 'SELECT "a`b" FROM t'),
+        ("CREATE SCHEMA IF NOT EXISTS main.wide", "CREATE SCHEMA IF NOT EXISTS main_db.wide"),
+        ("USE main.default", 'USE main_db."default"'),
+        ("DROP DATABASE main.x CASCADE", "DROP DATABASE main_db.x CASCADE"),
+        ("SELECT * FROM main.t", "SELECT * FROM main.t"),
     ],
 )
 def test_rewrites(src, out):

@@ -52,13 +52,18 @@ def to_duckdb(sql: str, *, params: bool = False) -> str:
     return out
 
 
+_SCHEMA_WORDS = {TokenType.SCHEMA, TokenType.DATABASE, TokenType.NAMESPACE, TokenType.USE}
+
+
 def _three_part(tokens: list, i: int) -> bool:
-    """`main` at i starts a name a.b.c (so it is a catalog, not a schema or alias)."""
-    return (
-        i + 4 < len(tokens)
-        and tokens[i + 1].token_type == TokenType.DOT
-        and tokens[i + 3].token_type == TokenType.DOT
-    )
+    """`main` at i is a catalog: it starts a name a.b.c, or a.b where a schema is named
+    (CREATE SCHEMA main.x, USE main.default), not a schema or an alias."""
+    if i + 4 < len(tokens) and tokens[i + 1].token_type == TokenType.DOT and tokens[i + 3].token_type == TokenType.DOT:
+        return True
+    j = i - 1
+    while j >= 0 and tokens[j].text.upper() in ("IF", "NOT", "EXISTS"):
+        j -= 1
+    return j >= 0 and tokens[j].token_type in _SCHEMA_WORDS
 
 
 _LOCAL_NAME = re.compile(rf"\b{LOCAL_MAIN}\b")
