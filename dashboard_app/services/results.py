@@ -20,10 +20,12 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .sql.engine import Column, QueryResult
+from .sql.engine import QueryResult
 
 #: Longest text shown in one grid cell; the full value is one click away.
 CELL_CHARS = 200
+#: Widest page sent to the browser: a very wide result shows its first columns (downloads have all).
+MAX_COLUMNS = 200
 
 
 @dataclass
@@ -46,7 +48,6 @@ class Page:
     rows: list[list[str | None]]  # None is SQL NULL, distinct from ""
     offset: int
     total: int
-    cut: list[list[bool]]  # which cells were shortened
 
 
 class ResultNotFound(KeyError):
@@ -110,8 +111,9 @@ class ResultStore:
             view = table.take(order.slice(offset, limit))
         else:
             view = table.slice(offset, limit)
-        rows, cut = format_rows(view)
-        return Page(rows=rows, offset=offset, total=total, cut=cut)
+        if view.num_columns > MAX_COLUMNS:
+            view = view.select(list(range(MAX_COLUMNS)))
+        return Page(rows=format_rows(view), offset=offset, total=total)
 
     def _order(self, item: StoredResult, column: str, descending: bool) -> pa.Array:
         key = (column, descending)
@@ -161,26 +163,6 @@ def format_value(value: Any, *, limit: int | None = CELL_CHARS) -> str:
     return text
 
 
-def format_rows(view: pa.Table) -> tuple[list[list[str | None]], list[list[bool]]]:
+def format_rows(view: pa.Table) -> list[list[str | None]]:
     columns = [c.to_pylist() for c in view.columns]
-    rows: list[list[str | None]] = []
-    cut: list[list[bool]] = []
-    for i in range(view.num_rows):
-        row: list[str | None] = []
-        row_cut: list[bool] = []
-        for col in columns:
-            v = col[i]
-            if v is None:
-                row.append(None)
-                row_cut.append(False)
-            else:
-                text = format_value(v)
-                row.append(text)
-                row_cut.append(text.endswith("…") and len(text) == CELL_CHARS)
-        rows.append(row)
-        cut.append(row_cut)
-    return rows, cut
-
-
-def column_labels(columns: list[Column]) -> list[dict[str, str]]:
-    return [{"name": c.name, "type": c.type} for c in columns]
+    return [[None if col[i] is None else format_value(col[i]) for col in columns] for i in range(view.num_rows)]

@@ -11,7 +11,7 @@ import asyncio
 import reflex as rx
 
 from ..backend import services
-from ..services.results import Page, ResultNotFound
+from ..services.results import MAX_COLUMNS, Page, ResultNotFound
 from ..services.sql.engine import QueryResult
 from .base import AppState
 
@@ -31,6 +31,7 @@ class ResultsState(AppState):
     sort_desc: bool = False
     page_input: str = "1"
     error: str = ""
+    all_columns: int = 0  # the result's width; the grid shows at most MAX_COLUMNS
 
     # Full value of one grid cell, on demand.
     cell_open: bool = False
@@ -55,6 +56,8 @@ class ResultsState(AppState):
         text = f"Rows {start:,}–{end:,} of {self.total_rows:,}"
         if self.truncated:
             text += f" · truncated at {self.row_limit:,} rows (the query returned more)"
+        if self.all_columns > len(self.columns):
+            text += f" · showing the first {len(self.columns):,} of {self.all_columns:,} columns (downloads have all)"
         return text + f" · {self.duration:.2f} s"
 
     @rx.var
@@ -67,7 +70,8 @@ class ResultsState(AppState):
 
     def show(self, rid: str, result: QueryResult, page: Page) -> None:
         self.result_id, self.error = rid, ""
-        self.columns = [{"name": c.name, "type": c.type} for c in result.columns]
+        self.columns = [{"name": c.name, "type": c.type} for c in result.columns[:MAX_COLUMNS]]
+        self.all_columns = len(result.columns)
         self.rows = page.rows
         self.page, self.page_input = 0, "1"
         self.total_rows = result.row_count
@@ -150,7 +154,7 @@ class ResultsState(AppState):
 
     @rx.event
     async def show_cell(self, row: int, column: int):
-        if not self.result_id or not isinstance(row, int) or not isinstance(column, int) or not (0 <= column < len(self.columns)):
+        if not self.result_id or not isinstance(row, int) or not isinstance(column, int) or not (0 <= column < len(self.columns)) or row < 0:
             return
         absolute = self.page * services().settings.page_size + row
         try:

@@ -107,3 +107,12 @@ def test_values_are_formatted_for_people(store):
     assert store.page(rid, owner="a", offset=0, limit=1).rows[0] == [
         "2024-01-02", "2024-01-02 03:04:05", "1.50", "true", "0.1", "0x00ff", '{"k": 1}'
     ]
+
+
+def test_very_wide_results_send_their_first_columns(store):
+    from dashboard_app.services.results import MAX_COLUMNS
+
+    wide = pa.table({f"c{i}": [i] for i in range(MAX_COLUMNS + 50)})
+    rid = store.put(owner="a", session="s", sql="q", result=result(wide))
+    row = store.page(rid, owner="a", offset=0, limit=10).rows[0]
+    assert len(row) == MAX_COLUMNS and row[-1] == str(MAX_COLUMNS - 1)
