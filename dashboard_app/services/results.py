@@ -133,14 +133,17 @@ class ResultStore:
             item._order_cache[key] = order
         return order
 
-    def cell(self, rid: str, *, owner: str, row: int, column: int, sort: str | None = None, descending: bool = False) -> str | None:
+    def row(self, rid: str, *, owner: str, row: int, sort: str | None = None, descending: bool = False) -> list[tuple[str, str | None]]:
+        """One whole row, every value in full (the grid shortens long ones): (column, text)."""
         item = self.get(rid, owner=owner)
         table = item.result.table
+        if not 0 <= row < table.num_rows:
+            raise IndexError(row)
         index = row
         if sort and sort in table.column_names:
             index = self._order(item, sort, descending)[row].as_py()
-        value = table.column(column)[index].as_py()
-        return None if value is None else format_value(value, limit=None)
+        values = table.slice(index, 1).to_pylist()[0]
+        return [(name, None if v is None else format_value(v, limit=None)) for name, v in zip(table.column_names, values.values())]
 
 
 def format_value(value: Any, *, limit: int | None = CELL_CHARS) -> str:

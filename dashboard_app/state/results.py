@@ -33,10 +33,10 @@ class ResultsState(AppState):
     error: str = ""
     all_columns: int = 0  # the result's width; the grid shows at most MAX_COLUMNS
 
-    # Full value of one grid cell, on demand.
-    cell_open: bool = False
-    cell_title: str = ""
-    cell_value: str = ""
+    # One row in full, on demand (the grid shortens long values).
+    row_open: bool = False
+    row_title: str = ""
+    row_values: list[dict[str, str | None]] = []
 
     @rx.var
     def page_count(self) -> int:
@@ -153,22 +153,22 @@ class ResultsState(AppState):
         await self._load_page(0)
 
     @rx.event
-    async def show_cell(self, row: int, column: int):
-        if not self.result_id or not isinstance(row, int) or not isinstance(column, int) or not (0 <= column < len(self.columns)) or row < 0:
+    async def show_row(self, row: int):
+        if not self.result_id or not isinstance(row, int) or row < 0:
             return
         absolute = self.page * services().settings.page_size + row
         try:
-            value = await asyncio.to_thread(
-                services().results.cell, self.result_id, owner=self.identity().user, row=absolute, column=column,
+            values = await asyncio.to_thread(
+                services().results.row, self.result_id, owner=self.identity().user, row=absolute,
                 sort=self.sort_col or None, descending=self.sort_desc,
             )
         except (ResultNotFound, IndexError):
             return
-        self.cell_title = f"{self.columns[column]['name']} · row {absolute + 1:,}"
-        self.cell_value = "NULL" if value is None else value
-        self.cell_open = True
+        self.row_title = f"Row {absolute + 1:,}"
+        self.row_values = [{"name": name, "value": value} for name, value in values]
+        self.row_open = True
 
     @rx.event
-    def close_cell(self):
-        self.cell_open = False
-        self.cell_value = ""
+    def close_row(self):
+        self.row_open = False
+        self.row_values = []

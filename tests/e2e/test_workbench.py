@@ -51,8 +51,11 @@ def test_long_value_shortened_with_full_value_on_click(page: Page):
     run(page, "SELECT repeat('abc', 200) || 'END' AS long_text")
     cell = page.locator("#results-table tbody tr").first.locator("td").nth(1)
     expect(cell).to_contain_text("…")
+    expect(cell).not_to_contain_text("END")
     cell.click()
-    expect(page.get_by_role("dialog")).to_contain_text("END")
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("long_text")
+    expect(dialog).to_contain_text("END")
 
 
 def test_chart_of_a_result(page: Page):

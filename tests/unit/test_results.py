@@ -55,12 +55,15 @@ def test_long_values_are_shortened_and_full_on_demand(store):
     rid = store.put(owner="a", session="s", sql="q", result=result(pa.table({"s": [long]})))
     cell = store.page(rid, owner="a", offset=0, limit=10).rows[0][0]
     assert len(cell) == CELL_CHARS and cell.endswith("…")
-    assert store.cell(rid, owner="a", row=0, column=0) == long
+    assert store.row(rid, owner="a", row=0) == [("s", long)]
 
 
-def test_cell_follows_sort_order(store):
-    rid = store.put(owner="a", session="s", sql="q", result=result(pa.table({"v": [2, 1]})))
-    assert store.cell(rid, owner="a", row=0, column=0, sort="v") == "1"
+def test_row_follows_sort_order_and_keeps_nulls(store):
+    rid = store.put(owner="a", session="s", sql="q", result=result(pa.table({"v": [2, 1], "n": [None, "x"]})))
+    assert store.row(rid, owner="a", row=0, sort="v") == [("v", "1"), ("n", "x")]
+    assert store.row(rid, owner="a", row=1, sort="v") == [("v", "2"), ("n", None)]
+    with pytest.raises(IndexError):
+        store.row(rid, owner="a", row=2)
 
 
 def test_only_the_owner_can_read(store):
