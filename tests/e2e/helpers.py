@@ -21,3 +21,11 @@ def wait_idle(page: Page) -> None:
 
 def grid_text(page: Page) -> str:
     return page.locator("#results-table").inner_text()
+
+
+def confirm_and_wait(page: Page) -> None:
+    """Confirms a write and waits for the run to end. The dialog closes in the same update
+    that marks the run as started, so waiting for it first makes the idle check meaningful."""
+    page.locator("#confirm-run").click()
+    expect(page.get_by_role("alertdialog")).to_have_count(0)
+    wait_idle(page)

@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import run, type_sql, wait_idle
+from .helpers import confirm_and_wait, run, type_sql, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -110,8 +110,7 @@ def test_reopen_from_history(page: Page):
 def test_drop_asks_for_confirmation_naming_kind_and_object(page: Page):
     run(page, "CREATE TABLE main.default.e2e_drop_me AS SELECT 1 AS x")
     expect(page.get_by_role("alertdialog")).to_contain_text("CREATE")
-    page.locator("#confirm-run").click()
-    wait_idle(page)
+    confirm_and_wait(page)
     run(page, "DROP TABLE main.default.e2e_drop_me")
     dialog = page.get_by_role("alertdialog")
     expect(dialog).to_contain_text("DROP")
@@ -189,9 +188,9 @@ def test_schema_with_hundreds_of_tables_lists_a_bounded_number(page: Page):
         f"CREATE TABLE IF NOT EXISTS main.wide.t{i:03d} (x INTEGER);" for i in range(350)
     )
     run(page, ddl)
-    page.locator("#confirm-run").click()
-    wait_idle(page)
+    confirm_and_wait(page)
     expect(page.locator("#query-error")).to_have_count(0)
+    expect(page.locator("#statements")).to_contain_text("main.wide.t349")
     tree = page.locator("#schema-tree")
     tree.locator('.schema-node[data-name="main"] .expander').click()
     tree.locator('.schema-node[data-name="wide"] .expander').click()
