@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ..state.files import FilesState
+from .code_area import code_area
 from .confirm import confirm_alert, prompt_dialog
 
 
@@ -112,17 +113,7 @@ def file_editor() -> rx.Component:
                 # Code is shown highlighted, read-only; "Edit" goes back to the text area.
                 rx.box(rx.code_block(FilesState.text, language=FilesState.language, show_line_numbers=True, wrap_long_lines=True), id="code-preview", width="100%"),
             ),
-            rx.text_area(
-                value=FilesState.text,
-                on_change=FilesState.set_text,
-                on_key_down=FilesState.on_editor_key,
-                rows="28",
-                width="100%",
-                spell_check=False,
-                font_family="var(--code-font-family)",
-                id="file-editor",
-                resize="vertical",
-            ),
+            code_area(value=FilesState.text, on_change=FilesState.set_text, on_key_down=FilesState.on_editor_key, rows=28, id="file-editor"),
         ),
     )
     return rx.vstack(

@@ -7,6 +7,7 @@ import reflex as rx
 from ..state.history import HistoryState
 from ..state.query import QueryState
 from ..state.warehouse import WarehouseState
+from .code_area import code_area
 from .confirm import confirm_alert, prompt_dialog
 
 
@@ -133,17 +134,13 @@ def statements_list() -> rx.Component:
 
 def sql_editor() -> rx.Component:
     return rx.vstack(
-        rx.text_area(
+        code_area(
             value=QueryState.sql,
             on_change=QueryState.set_sql,
             on_key_down=QueryState.on_editor_key,
-            rows="10",
-            width="100%",
-            spell_check=False,
-            font_family="var(--code-font-family)",
+            rows=10,
             id="sql-editor",
             placeholder="SELECT … FROM samples.tpch.orders",
-            resize="vertical",
         ),
         toolbar(),
         messages(),
