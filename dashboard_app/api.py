@@ -14,7 +14,7 @@ from starlette.routing import Route
 from .backend import CALLER, services
 from .identity import resolve_identity
 from .services import downloads
-from .services.files import FileNotFound, FileStoreError, PathNotAllowed
+from .services.files import FileNotFound, FilePermissionDenied, FileStoreError, PathNotAllowed
 from .services.results import ResultNotFound
 
 
@@ -47,7 +47,8 @@ async def download_file(request: Request):
     except PathNotAllowed as err:
         return PlainTextResponse(str(err), status_code=400)
     except FileStoreError as err:
-        return PlainTextResponse(str(err), status_code=404 if isinstance(err, FileNotFound) else 502)
+        status = 404 if isinstance(err, FileNotFound) else 403 if isinstance(err, FilePermissionDenied) else 503 if err.retryable else 400
+        return PlainTextResponse(str(err), status_code=status)
     finally:
         CALLER.reset(caller)
     name = rel.rstrip("/").rsplit("/", 1)[-1] or "download"
