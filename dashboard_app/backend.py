@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .settings import Settings, get_settings
+from .settings import Settings, ensure_writable_dir, get_settings
 from .services.history import HistoryStore
 from .services.results import ResultStore
 from .services.sql.engine import Identity, QueryEngine
@@ -39,7 +39,7 @@ class Services:
     def audit(self) -> "AuditLog":
         from .services.audit import AuditLog
 
-        return AuditLog(self.settings.data_dir / "audit.jsonl")
+        return AuditLog(self.settings.data_dir / "audit.jsonl", secrets=self.settings.secrets())
 
     @functools.cached_property
     def files(self) -> "FileStore":
@@ -67,7 +67,7 @@ def build_engine(settings: Settings) -> QueryEngine:
 @functools.lru_cache(maxsize=1)
 def services() -> Services:
     settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_writable_dir(settings.data_dir)  # history and the audit log live there on any backend
     return Services(
         settings=settings,
         engine=build_engine(settings),

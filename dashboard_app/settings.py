@@ -21,6 +21,21 @@ class SettingsError(ValueError):
     """A missing, malformed or contradictory setting; the message names the variable."""
 
 
+class DataDirError(SettingsError):
+    """APP_DATA_DIR cannot be created or written."""
+
+
+def ensure_writable_dir(path: Path) -> None:
+    """Creates the data folder and proves it writable, or raises DataDirError naming it."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as err:
+        raise DataDirError(f"APP_DATA_DIR {path} is not writable ({err.strerror or err})") from None
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=os.environ.get("APP_ENV_FILE", str(PROJECT_ROOT / ".env")),

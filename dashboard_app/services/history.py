@@ -92,6 +92,11 @@ class HistoryStore:
         with Session(self.engine) as s:
             return list(s.exec(select(SavedQuery).where(SavedQuery.user == user).order_by(SavedQuery.name)))
 
+    def get_saved(self, user: str, saved_id: int) -> SavedQuery | None:
+        with Session(self.engine) as s:
+            item = s.get(SavedQuery, saved_id)
+            return item if item is not None and item.user == user else None
+
     def delete_saved(self, user: str, saved_id: int) -> None:
         with self._lock, Session(self.engine) as s:
             item = s.get(SavedQuery, saved_id)

@@ -43,15 +43,17 @@ class CatalogState(AppState):
 
     @rx.event
     async def refresh(self):
+        self.loading = True
+        yield  # show the spinner while the metadata is fetched again
         self._children, self._open = {}, []
         await asyncio.to_thread(services().engine.refresh_metadata, self.identity())
         await self._fetch("")
         self._flatten()
+        self.loading = False
 
     async def _fetch(self, key: str) -> None:
         engine, ident = services().engine, self.identity()
         parts = key.split("\x1f") if key else []
-        self.loading = True
         try:
             if not parts:
                 names = await asyncio.to_thread(engine.list_catalogs, ident)
@@ -69,8 +71,6 @@ class CatalogState(AppState):
         except QueryError as err:
             self.error = str(err)
             kids = []
-        finally:
-            self.loading = False
         self._children = {**self._children, key: kids}
 
     def _flatten(self) -> None:

@@ -141,7 +141,8 @@ class FilesState(AppState):
         self.nodes = out
 
     async def _reload(self, *rels: str) -> None:
-        for rel in {".", *rels, *self._open_dirs}:
+        """Lists again the folders a change touched (those shown), not the whole open tree."""
+        for rel in dict.fromkeys(rels):
             if rel == "." or rel in self._open_dirs:
                 await self._fetch(rel)
         self._flatten()
@@ -150,7 +151,7 @@ class FilesState(AppState):
     async def refresh(self):
         self.error = ""
         self._children = {}
-        await self._reload()
+        await self._reload(".", *self._open_dirs)
 
     @rx.event
     async def toggle_dir(self, rel: str):

@@ -50,12 +50,12 @@ class HistoryState(AppState):
     async def open_saved(self, saved_id: str):
         from .query import QueryState
 
-        user = self.identity().user
-        items = await asyncio.to_thread(services().history.saved, user)
-        for item in items:
-            if str(item.id) == saved_id:
-                q = await self.get_state(QueryState)
-                q.sql = item.sql
+        if not str(saved_id).isdigit():
+            return
+        item = await asyncio.to_thread(services().history.get_saved, self.identity().user, int(saved_id))
+        if item is not None:
+            q = await self.get_state(QueryState)
+            q.sql = item.sql
 
     @rx.event
     async def delete_saved(self, saved_id: str):

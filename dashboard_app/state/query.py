@@ -84,8 +84,9 @@ class QueryState(AppState):
         if not text.strip():
             return
         self.error, self.notice, self.error_line = "", "", 0
-        if len(text.encode("utf-8")) > MAX_SQL_BYTES:
-            self.error = f"The query is {len(text.encode('utf-8')):,} bytes; the limit is {MAX_SQL_BYTES:,} (1 MB)."
+        size = len(text.encode("utf-8"))
+        if size > MAX_SQL_BYTES:
+            self.error = f"The query is {size:,} bytes; the limit is {MAX_SQL_BYTES:,} (1 MB)."
             return
         verdict = await asyncio.to_thread(guard.classify, text)
         if verdict.empty:

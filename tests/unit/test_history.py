@@ -41,6 +41,8 @@ def test_saved_queries_upsert_by_name(store):
 
 def test_delete_only_own(store):
     mine = store.save("a", "q", "select 1")
+    assert store.get_saved("a", mine.id).sql == "select 1"
+    assert store.get_saved("b", mine.id) is None
     store.delete_saved("b", mine.id)
     assert store.saved("a")
     store.delete_saved("a", mine.id)

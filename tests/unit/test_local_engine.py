@@ -9,7 +9,8 @@ import pytest
 
 from dashboard_app.services.sql import sample_data
 from dashboard_app.services.sql.engine import CancelScope, Identity, QueryCancelled, QueryError, QueryTimeout
-from dashboard_app.services.sql.local import DataDirError, LocalEngine
+from dashboard_app.services.sql.local import LocalEngine
+from dashboard_app.settings import DataDirError
 
 ME = Identity("analyst@test")
 

@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 import duckdb
 
+from ...settings import ensure_writable_dir
 from . import sample_data
 from .dialect_bridge import LOCAL_MAIN, to_duckdb, to_databricks_names
 from .engine import (
@@ -34,22 +35,12 @@ USER_DB_FILE = "main.duckdb"
 BATCH_ROWS = 64 * 1024
 
 
-class DataDirError(RuntimeError):
-    """The data folder cannot be created or written."""
-
-
 class LocalEngine:
     label = "Local DuckDB · sample data"
 
     def __init__(self, data_dir: Path):
         self.data_dir = Path(data_dir)
-        try:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            probe = self.data_dir / ".write-test"
-            probe.write_text("ok")
-            probe.unlink()
-        except OSError as err:
-            raise DataDirError(f"APP_DATA_DIR {self.data_dir} is not writable: {err.strerror or err}") from None
+        ensure_writable_dir(self.data_dir)
         samples = sample_data.ensure(self.data_dir)
         self._con = duckdb.connect(":memory:")
         self._con.execute(f"ATTACH '{_sql_str(str(samples))}' AS samples (READ_ONLY)")
@@ -173,7 +164,7 @@ def _sql_str(value: str) -> str:
 
 def _query_error(err: duckdb.Error) -> QueryError:
     message = to_databricks_names(str(err)).strip()
-    line = column = None
+    line = None
     # DuckDB reports "LINE n:" for parser errors; keep it so the editor can point there.
     for part in message.splitlines():
         if part.startswith("LINE ") and ":" in part:
@@ -181,4 +172,4 @@ def _query_error(err: duckdb.Error) -> QueryError:
                 line = int(part[5 : part.index(":")])
             except ValueError:
                 pass
-    return QueryError(message, line=line, column=column)
+    return QueryError(message, line=line)
