@@ -14,13 +14,13 @@ class AppState(rx.State):
     backend_label: str = ""
     read_only: bool = False
 
-    def identity(self) -> Identity:
+    def _identity(self) -> Identity:
         """The caller, from the websocket's headers; never stored in a public var."""
         return resolve_identity(services().settings, self.router.headers.raw_headers)
 
     @rx.event
     def load_header(self):
         svc = services()
-        self.user = self.identity().user
+        self.user = self._identity().user
         self.backend_label = svc.engine.label
         self.read_only = svc.settings.read_only

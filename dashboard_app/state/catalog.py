@@ -46,13 +46,13 @@ class CatalogState(AppState):
         self.loading = True
         yield  # show the spinner while the metadata is fetched again
         self._children, self._open = {}, []
-        await asyncio.to_thread(services().engine.refresh_metadata, self.identity())
+        await asyncio.to_thread(services().engine.refresh_metadata, self._identity())
         await self._fetch("")
         self._flatten()
         self.loading = False
 
     async def _fetch(self, key: str) -> None:
-        engine, ident = services().engine, self.identity()
+        engine, ident = services().engine, self._identity()
         parts = key.split("\x1f") if key else []
         try:
             if not parts:
@@ -111,6 +111,8 @@ class CatalogState(AppState):
 
     @rx.event
     async def toggle(self, key: str):
+        if not isinstance(key, str) or key.count("\x1f") > 3:
+            return
         if key in self._open:
             self._open = [k for k in self._open if k != key and not k.startswith(key + "\x1f")]
         else:
@@ -121,14 +123,19 @@ class CatalogState(AppState):
 
     @rx.event
     def set_filter(self, value: str):
-        self.filter = value
+        if not isinstance(value, str):
+            return
+        self.filter = value[:200]
         self._flatten()
 
     @rx.event
     async def preview(self, key: str):
         from .query import QueryState
 
+        if not isinstance(key, str):
+            return
         parts = key.split("\x1f")
         if len(parts) < 3:
             return
-        return QueryState.run_text(f"SELECT * FROM {qualified(*parts[:3])} LIMIT 100")
+        query = await self.get_state(QueryState)
+        return await query._run_generated(f"SELECT * FROM {qualified(*parts[:3])} LIMIT 100")

@@ -44,7 +44,7 @@ class ChartState(AppState):
         if not q.result_id:
             return None, ""
         try:
-            return services().results.get(q.result_id, owner=self.identity().user), q.result_id
+            return services().results.get(q.result_id, owner=self._identity().user), q.result_id
         except ResultNotFound:
             return None, q.result_id
 
@@ -101,12 +101,14 @@ class ChartState(AppState):
 
     @rx.event
     async def set_x(self, value: str):
+        if value not in self.all_columns:
+            return
         self.x = value
         await self._rebuild()
 
     @rx.event
     async def add_y(self, value: str):
-        if value and value not in self.ys:
+        if value in self.numeric_columns and value not in self.ys:
             self.ys = [*self.ys, value]
             await self._rebuild()
 
@@ -117,6 +119,8 @@ class ChartState(AppState):
 
     @rx.event
     async def set_color(self, value: str):
+        if value != NONE and value not in self.all_columns:
+            return
         self.color = value
         await self._rebuild()
 

@@ -86,7 +86,7 @@ class FilesState(AppState):
 
     async def _call(self, fn, *args, **kw):
         """Runs a store call off the event loop; a refused or failed call becomes `error`."""
-        caller = CALLER.set(self.identity())
+        caller = CALLER.set(self._identity())
         try:
             return await asyncio.to_thread(fn, *args, **kw), None
         except (FileStoreError, PathNotAllowed) as err:
@@ -155,6 +155,8 @@ class FilesState(AppState):
 
     @rx.event
     async def toggle_dir(self, rel: str):
+        if not isinstance(rel, str):
+            return
         self._selected_dir = rel
         if rel in self._open_dirs:
             self._open_dirs = [d for d in self._open_dirs if d != rel and not d.startswith(rel + "/")]
@@ -171,6 +173,8 @@ class FilesState(AppState):
     # --- open / edit / save ---
     @rx.event
     async def open_file(self, rel: str):
+        if not isinstance(rel, str):
+            return
         if self.dirty and rel != self.path:
             self.discard_target = rel
             return
@@ -204,6 +208,8 @@ class FilesState(AppState):
 
     @rx.event
     def set_text(self, value: str):
+        if not isinstance(value, str):
+            return
         self.text = value
         self.dirty = value != self._saved_text
 
@@ -213,6 +219,8 @@ class FilesState(AppState):
 
     @rx.event
     def on_editor_key(self, key: str, info: dict):
+        if not (isinstance(key, str) and isinstance(info, dict)):
+            return
         if key.lower() == "s" and (info.get("ctrl_key") or info.get("meta_key")):
             return FilesState.save_after_typing
 
@@ -230,7 +238,7 @@ class FilesState(AppState):
         await self._write(self._version)
 
     async def _write(self, expected: FileVersion) -> None:
-        version, err = await self._call(self._store().write_text, self.path, self.text, expected, self.identity().user)
+        version, err = await self._call(self._store().write_text, self.path, self.text, expected, self._identity().user)
         if isinstance(err, FileConflict):
             if err.current is None:
                 self.error = str(err)
@@ -275,12 +283,15 @@ class FilesState(AppState):
     # --- new, rename, delete ---
     @rx.event
     def ask_name(self, kind: str):
+        if kind not in ("file", "folder", "rename"):
+            return
         self.name_dialog = kind
         self.name_value = posixpath.basename(self.path) if kind == "rename" else ""
 
     @rx.event
     def set_name_value(self, value: str):
-        self.name_value = value
+        if isinstance(value, str):
+            self.name_value = value[:1024]
 
     @rx.event
     def close_name(self):
@@ -289,7 +300,7 @@ class FilesState(AppState):
     @rx.event
     async def submit_name(self):
         name = self.name_value.strip()
-        kind, user = self.name_dialog, self.identity().user
+        kind, user = self.name_dialog, self._identity().user
         if not name:
             return
         if "/" in name and kind == "rename":
@@ -322,7 +333,8 @@ class FilesState(AppState):
 
     @rx.event
     def ask_delete(self, rel: str):
-        self.delete_target = rel
+        if isinstance(rel, str):
+            self.delete_target = rel
 
     @rx.event
     def cancel_delete(self):
@@ -333,7 +345,7 @@ class FilesState(AppState):
         target, self.delete_target = self.delete_target, ""
         if not target:
             return
-        _, err = await self._call(self._store().delete, target, self.identity().user)
+        _, err = await self._call(self._store().delete, target, self._identity().user)
         if err is not None:
             self.error = str(err)
             return
@@ -346,16 +358,21 @@ class FilesState(AppState):
     # --- upload ---
     @rx.event
     async def upload(self, files: list[rx.UploadFile]):
-        user, store = self.identity().user, self._store()
+        user, store = self._identity().user, self._store()
         names = []
         for f in files:
-            data = await f.read()
             name = posixpath.basename((f.name or "upload").replace("\\", "/"))
-            if len(data) > MAX_UPLOAD_BYTES:
-                self.error = f"{name} is {human_size(len(data))}; uploads are limited to {human_size(MAX_UPLOAD_BYTES)}."
-                continue
             target = name if self._selected_dir == "." else f"{self._selected_dir}/{name}"
-            _, err = await self._call(store.upload, target, data, user, False)
+            if f.size is not None and f.size > MAX_UPLOAD_BYTES:
+                err = FileTooLarge(f.size, MAX_UPLOAD_BYTES)
+            else:
+                # The upload is in Starlette's spooled temporary file: the store reads it in
+                # chunks in a worker thread and stops at the cap, never holding it whole.
+                _, err = await self._call(store.upload_stream, target, f.file, user, False, limit=MAX_UPLOAD_BYTES)
+            if isinstance(err, FileTooLarge):
+                size = max(f.size or 0, err.size)
+                self.error = f"{name} is {human_size(size)}; uploads are limited to {human_size(MAX_UPLOAD_BYTES)}."
+                continue
             if err is not None:
                 self.error = str(err)
                 continue

@@ -19,7 +19,7 @@ class HistoryState(AppState):
 
     @rx.event
     async def load(self):
-        user = self.identity().user
+        user = self._identity().user
         store = services().history
         runs, saved = await asyncio.gather(asyncio.to_thread(store.recent, user, 50), asyncio.to_thread(store.saved, user))
         self.runs = [
@@ -41,7 +41,7 @@ class HistoryState(AppState):
 
         if not str(run_id).isdigit():
             return
-        run = await asyncio.to_thread(services().history.get_run, self.identity().user, int(run_id))
+        run = await asyncio.to_thread(services().history.get_run, self._identity().user, int(run_id))
         if run is not None:
             q = await self.get_state(QueryState)
             q.sql = run.sql
@@ -52,7 +52,7 @@ class HistoryState(AppState):
 
         if not str(saved_id).isdigit():
             return
-        item = await asyncio.to_thread(services().history.get_saved, self.identity().user, int(saved_id))
+        item = await asyncio.to_thread(services().history.get_saved, self._identity().user, int(saved_id))
         if item is not None:
             q = await self.get_state(QueryState)
             q.sql = item.sql
@@ -61,7 +61,7 @@ class HistoryState(AppState):
     async def delete_saved(self, saved_id: str):
         if not str(saved_id).isdigit():
             return
-        await asyncio.to_thread(services().history.delete_saved, self.identity().user, int(saved_id))
+        await asyncio.to_thread(services().history.delete_saved, self._identity().user, int(saved_id))
         await self.load()
 
     @rx.event
@@ -74,7 +74,8 @@ class HistoryState(AppState):
 
     @rx.event
     def set_save_name(self, value: str):
-        self.save_name = value
+        if isinstance(value, str):
+            self.save_name = value[:1000]
 
     @rx.event
     async def save(self):
@@ -85,7 +86,7 @@ class HistoryState(AppState):
             self.save_error = "The editor is empty."
             return
         try:
-            await asyncio.to_thread(services().history.save, self.identity().user, self.save_name, q.sql)
+            await asyncio.to_thread(services().history.save, self._identity().user, self.save_name, q.sql)
         except ValueError as err:
             self.save_error = str(err)
             return

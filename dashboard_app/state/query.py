@@ -12,7 +12,7 @@ import time
 import reflex as rx
 
 from ..backend import services
-from ..services.sql import guard
+from ..services.sql import gate, guard
 from ..services.sql.engine import CancelScope, QueryCancelled, QueryError, QueryTimeout
 from .base import AppState
 from .results import ResultsState
@@ -48,20 +48,29 @@ class QueryState(AppState):
     confirm_detail: str = ""
     _pending: list[str] = []
 
+    # What start_run runs, and whether a person confirmed it. Backend-only and set only by
+    # the server's own run / confirm paths: the page can neither see nor set them.
+    _job: list[str] = []
+    _job_confirmed: bool = False
+    _job_warehouse: str = ""
+
     # --- editing ---
     @rx.event
     def set_sql(self, value: str):
-        self.sql = value
+        if isinstance(value, str):
+            self.sql = value
 
     @rx.event
     def insert_text(self, text: str):
         """Adds a name from the schema browser to the editor."""
+        if not isinstance(text, str):
+            return
         sep = "" if not self.sql or self.sql.endswith((" ", "\n", "(", ",")) else " "
         self.sql = f"{self.sql}{sep}{text}"
 
     @rx.event
     def on_editor_key(self, key: str, info: dict):
-        if key == "Enter" and (info.get("ctrl_key") or info.get("meta_key")):
+        if key == "Enter" and isinstance(info, dict) and (info.get("ctrl_key") or info.get("meta_key")):
             return QueryState.run
 
     # --- running ---
@@ -71,10 +80,17 @@ class QueryState(AppState):
         self.error, self.notice, self.error_line = "", "", 0
         self.statements, self.selected = [], -1
 
-    async def _start(self, parts: list[str], read_only: bool):
+    async def _launch(self, parts: list[str], *, confirmed: bool):
+        """Queues `parts` for start_run. Runs under the state lock, as does the end of a run,
+        so a tab has at most one run and `running` always ends with it."""
+        token = self.router.session.client_token
+        if self.running or token in RUNNING:
+            return None
         warehouse = await self.get_state(WarehouseState)
+        RUNNING[token] = CancelScope()
+        self._job, self._job_confirmed, self._job_warehouse = list(parts), confirmed, warehouse.selected
         self._begin()
-        return QueryState.start_run(parts, read_only, warehouse.selected)
+        return QueryState.start_run
 
     @rx.event
     async def run(self):
@@ -94,7 +110,7 @@ class QueryState(AppState):
             return
         parts = [s.sql for s in verdict.statements] if verdict.error is None else [text]
         if verdict.read_only:
-            return await self._start(parts, True)
+            return await self._launch(parts, confirmed=False)
         what = verdict.describe()
         if services().settings.read_only:
             self.error = f"Read-only mode: {what} is not allowed here."
@@ -108,22 +124,26 @@ class QueryState(AppState):
             self.confirm_detail = f"{what}. Run it?"
         self.confirm_open = True
 
-    @rx.event
-    async def run_text(self, text: str):
-        """Runs generated SQL (a table preview) through the same guard, leaving the editor alone."""
+    async def _run_generated(self, text: str):
+        """Runs SQL the server wrote (a table preview) when it is read-only; the editor stays."""
         if self.running:
-            return
+            return None
         verdict = await asyncio.to_thread(guard.classify, text)
         if verdict.read_only:
-            return await self._start([s.sql for s in verdict.statements], True)
+            return await self._launch([s.sql for s in verdict.statements], confirmed=False)
         self.error = f"Refused: {verdict.describe()}"
+        return None
 
     @rx.event
     async def confirm(self):
         parts, self._pending = self._pending, []
         self.confirm_open = False
-        if parts and not self.running:
-            return await self._start(parts, False)
+        if not parts:
+            return
+        if services().settings.read_only:
+            self.error = "Read-only mode: only read-only statements run here."
+            return
+        return await self._launch(parts, confirmed=True)
 
     @rx.event
     def dismiss_confirm(self):
@@ -132,26 +152,31 @@ class QueryState(AppState):
         self.notice = "Not run."
 
     @rx.event(background=True)
-    async def start_run(self, parts: list[str], read_only: bool, warehouse_id: str):
+    async def start_run(self):
         svc = services()
-        token = self.router.session.client_token
-        if token in RUNNING:  # a second start for the same tab: the first one goes on
-            return
-        scope = RUNNING[token] = CancelScope()
-        identity = self.identity()
+        async with self:
+            token = self.router.session.client_token
+            parts, confirmed, warehouse_id = self._job, self._job_confirmed, self._job_warehouse
+            self._job, self._job_confirmed = [], False
+            scope = RUNNING.get(token)
+            if not parts or scope is None:
+                return  # nothing was queued by run / confirm: a stray or crafted call
+            identity = self._identity()
         started = time.perf_counter()
         try:
             for index, stmt in enumerate(parts):
                 last = index == len(parts) - 1
                 job = asyncio.ensure_future(
                     asyncio.to_thread(
-                        svc.engine.execute,
+                        gate.run_statement,
+                        svc.engine,
                         stmt,
                         identity=identity,
+                        confirmed=confirmed,
+                        read_only_mode=svc.settings.read_only,
                         row_limit=svc.settings.max_result_rows,
                         timeout_s=svc.settings.query_timeout_s,
                         scope=scope,
-                        read_only=read_only,
                         warehouse_id=warehouse_id or None,
                     )
                 )
@@ -170,7 +195,7 @@ class QueryState(AppState):
                         self.statements = [*self.statements, summary]
                         self.error = _error_text(err, index, len(parts))
                         self.error_line = err.line or 0
-                        self._finish(started)
+                        self._end(token, started)
                     await asyncio.to_thread(
                         svc.history.record, identity.user, stmt, duration_ms=0, rows=0, truncated=False,
                         status=status, error=str(err),
@@ -182,20 +207,24 @@ class QueryState(AppState):
                 async with self:
                     self.statements = [*self.statements, summary]
                     self.selected = index
-                    (await self.get_state(ResultsState)).show(rid, result, page)
+                    (await self.get_state(ResultsState))._show(rid, result, page)
                     if last:
-                        self._finish(started)  # the rows and the end of the run in one update
+                        self._end(token, started)  # the rows and the end of the run in one update
                 # History is written after the rows are on their way.
                 await asyncio.to_thread(
                     svc.history.record, identity.user, stmt, duration_ms=int(result.elapsed_s * 1000),
                     rows=result.row_count, truncated=result.truncated, status="ok",
                 )
         finally:
-            RUNNING.pop(token, None)
             async with self:
-                if self.running:
-                    self._finish(started)
+                if RUNNING.get(token) is scope:
+                    self._end(token, started)
         return QueryState.after_run
+
+    def _end(self, token: str, started: float) -> None:
+        """The end of a run: the tab may start another. Called under the state lock."""
+        RUNNING.pop(token, None)
+        self._finish(started)
 
     def _finish(self, started: float) -> None:
         self.running = False
@@ -223,7 +252,7 @@ class QueryState(AppState):
             return
         rid = self.statements[index]["id"]
         results = await self.get_state(ResultsState)
-        if await results.load(rid):
+        if await results._load(rid):
             self.selected = index
             from .chart import ChartState
 

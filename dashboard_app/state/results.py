@@ -68,7 +68,7 @@ class ResultsState(AppState):
     def parquet_url(self) -> str:
         return f"/api/results/{self.result_id}/download?format=parquet" if self.result_id else ""
 
-    def show(self, rid: str, result: QueryResult, page: Page) -> None:
+    def _show(self, rid: str, result: QueryResult, page: Page) -> None:
         self.result_id, self.error = rid, ""
         self.columns = [{"name": c.name, "type": c.type} for c in result.columns[:MAX_COLUMNS]]
         self.all_columns = len(result.columns)
@@ -80,16 +80,16 @@ class ResultsState(AppState):
         self.duration = result.elapsed_s
         self.sort_col, self.sort_desc = "", False
 
-    async def load(self, rid: str) -> bool:
+    async def _load(self, rid: str) -> bool:
         """Shows an earlier result of this session (another statement of the last run)."""
         svc = services()
         try:
-            item = svc.results.get(rid, owner=self.identity().user)
+            item = svc.results.get(rid, owner=self._identity().user)
             page = await asyncio.to_thread(svc.results.page, rid, owner=item.owner, offset=0, limit=svc.settings.page_size)
         except ResultNotFound:
             self.error = EXPIRED
             return False
-        self.show(rid, item.result, page)
+        self._show(rid, item.result, page)
         return True
 
     async def _load_page(self, page: int) -> None:
@@ -100,7 +100,7 @@ class ResultsState(AppState):
         page = max(0, min(page, max(0, -(-self.total_rows // size) - 1)))
         try:
             data = await asyncio.to_thread(
-                svc.results.page, self.result_id, owner=self.identity().user, offset=page * size, limit=size,
+                svc.results.page, self.result_id, owner=self._identity().user, offset=page * size, limit=size,
                 sort=self.sort_col or None, descending=self.sort_desc,
             )
         except ResultNotFound:
@@ -128,7 +128,8 @@ class ResultsState(AppState):
 
     @rx.event
     def set_page_input(self, value: str):
-        self.page_input = value[:12]
+        if isinstance(value, str):
+            self.page_input = value[:12]
 
     @rx.event
     async def jump(self, _form: dict | None = None):
@@ -154,12 +155,12 @@ class ResultsState(AppState):
 
     @rx.event
     async def show_row(self, row: int):
-        if not self.result_id or not isinstance(row, int) or row < 0:
+        if not self.result_id or type(row) is not int or not 0 <= row < len(self.rows):
             return
         absolute = self.page * services().settings.page_size + row
         try:
             values = await asyncio.to_thread(
-                services().results.row, self.result_id, owner=self.identity().user, row=absolute,
+                services().results.row, self.result_id, owner=self._identity().user, row=absolute,
                 sort=self.sort_col or None, descending=self.sort_desc,
             )
         except (ResultNotFound, IndexError):

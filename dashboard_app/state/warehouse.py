@@ -33,7 +33,7 @@ class WarehouseState(AppState):
     async def load(self):
         engine = services().engine
         try:
-            found = await asyncio.to_thread(engine.warehouses, self.identity())
+            found = await asyncio.to_thread(engine.warehouses, self._identity())
         except QueryError as err:
             self.error = str(err)
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -31,11 +32,28 @@ def free_port() -> int:
 
 
 class RunningApp:
-    def __init__(self, url: str, proc: subprocess.Popen, log: Path, data_dir: Path):
-        self.url, self.proc, self.log, self.data_dir = url, proc, log, data_dir
+    def __init__(self, url: str, proc: subprocess.Popen, log: Path, data_dir: Path, project: Path = ROOT):
+        self.url, self.proc, self.log, self.data_dir, self.project = url, proc, log, data_dir, project
 
 
-def start_app(tmp: Path, extra_env: dict[str, str] | None = None, timeout_s: float = 240) -> RunningApp:
+def isolated_project(tmp: Path) -> Path:
+    """A copy of the project for a second app. A production build writes the backend's port
+    into `.web`, so two apps built in one folder would send each other's pages to the wrong
+    port. The copy reuses the installed npm packages (a link) and the first app's build."""
+    if not (ROOT / ".web" / "node_modules").is_dir():
+        raise RuntimeError("start the shared app first: it installs the page's packages")
+    dest = tmp / "project"
+    for name in ("dashboard_app", "assets", "reflex.lock"):
+        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__", "node_modules"))
+    shutil.copy2(ROOT / "rxconfig.py", dest / "rxconfig.py")
+    shutil.copytree(ROOT / ".web", dest / ".web", symlinks=True, ignore=shutil.ignore_patterns("node_modules"))
+    (dest / ".web" / "node_modules").symlink_to(ROOT / ".web" / "node_modules")
+    return dest
+
+
+def start_app(
+    tmp: Path, extra_env: dict[str, str] | None = None, timeout_s: float = 240, *, project: Path = ROOT
+) -> RunningApp:
     port = free_port()
     data_dir = tmp / "data"
     env = {
@@ -48,7 +66,7 @@ def start_app(tmp: Path, extra_env: dict[str, str] | None = None, timeout_s: flo
     log = tmp / "app.log"
     proc = subprocess.Popen(
         [sys.executable, "-m", "dashboard_app.launch", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=project, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout_s
@@ -60,7 +78,7 @@ def start_app(tmp: Path, extra_env: dict[str, str] | None = None, timeout_s: flo
                 if r.status == 200:
                     with urllib.request.urlopen(url + "/", timeout=5) as page:
                         if page.status == 200:
-                            return RunningApp(url, proc, log, data_dir)
+                            return RunningApp(url, proc, log, data_dir, project)
         except OSError:
             pass
         time.sleep(0.5)

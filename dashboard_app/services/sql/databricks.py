@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -68,6 +69,7 @@ class _QuietLegacyRetryNotice(logging.Filter):
 logging.getLogger("databricks.sql.backend.thrift_backend").addFilter(_QuietLegacyRetryNotice())
 
 DEFAULT_ARRAYSIZE = 100_000
+_WAREHOUSE_ID = re.compile(r"[A-Za-z0-9]{1,64}")  # it goes into the connection's HTTP path
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,8 @@ class DatabricksEngine:
     ) -> QueryResult:
         """Runs one statement. `read_only=True` allows retrying it after a transient failure;
         `warehouse_id` picks another warehouse than the configured one for this statement."""
+        if warehouse_id and not _WAREHOUSE_ID.fullmatch(warehouse_id):
+            raise QueryError("That is not a SQL warehouse id: pick a warehouse from the list.")
         http_path = f"/sql/1.0/warehouses/{warehouse_id}" if warehouse_id else self.http_path
         scope = scope or CancelScope()
         start = time.perf_counter()

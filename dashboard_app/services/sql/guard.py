@@ -22,6 +22,7 @@ Pure Python; must never import reflex.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 import re
 from dataclasses import dataclass
@@ -319,6 +320,22 @@ _TOKEN_REPR = re.compile(r"<Token token_type: [^,]*, text: (.*?), line: .*?>")  
 
 def classify(sql: str) -> Verdict:
     """Classify SQL text; never raises."""
+    if isinstance(sql, str) and len(sql) <= _CACHED_CHARS:
+        return _classify_cached(sql)
+    return _classify_safely(sql)
+
+
+# The same text is judged where it is typed and again where it runs: remember recent verdicts
+# (they are immutable) for texts of everyday size.
+_CACHED_CHARS = 16_384
+
+
+@functools.lru_cache(maxsize=512)
+def _classify_cached(sql: str) -> Verdict:
+    return _classify_safely(sql)
+
+
+def _classify_safely(sql: object) -> Verdict:
     try:
         return _classify(_as_text(sql))
     except Exception as e:  # last resort: a guard must not crash the caller
