@@ -14,8 +14,10 @@ from starlette.routing import Route
 from .backend import CALLER, services
 from .identity import resolve_identity
 from .services import downloads
-from .services.files import FileNotFound, FilePermissionDenied, FileStoreError, PathNotAllowed
+from .services.files import FileNotFound, FilePermissionDenied, FileStoreError, PathNotAllowed, SignInRequired
 from .services.results import ResultNotFound
+from .services.sql.engine import QueryError
+from .services.sql.errors import AuthError
 
 
 async def download_result(request: Request):
@@ -46,8 +48,19 @@ async def download_file(request: Request):
         chunks = await asyncio.to_thread(store.open_download, rel)
     except PathNotAllowed as err:
         return PlainTextResponse(str(err), status_code=400)
+    except AuthError as err:
+        # The signed-in user's token is missing or expired: they must sign in again.
+        return PlainTextResponse(str(err), status_code=401 if err.expired else 403)
+    except QueryError as err:  # Databricks could not be reached to start the download
+        return PlainTextResponse(str(err), status_code=503)
     except FileStoreError as err:
-        status = 404 if isinstance(err, FileNotFound) else 403 if isinstance(err, FilePermissionDenied) else 503 if err.retryable else 400
+        status = (
+            404 if isinstance(err, FileNotFound)
+            else 401 if isinstance(err, SignInRequired)
+            else 403 if isinstance(err, FilePermissionDenied)
+            else 503 if err.retryable
+            else 400
+        )
         return PlainTextResponse(str(err), status_code=status)
     finally:
         CALLER.reset(caller)

@@ -86,15 +86,15 @@ def build_config(settings: Settings, identity: Identity | None = None, **config_
         raise AuthError("Databricks is not configured: set DATABRICKS_HOST.")
     kwargs = {**DEFAULT_CONFIG_KWARGS, **config_kwargs, "host": settings.databricks_host}
     secrets: list[str | None] = list(settings.secrets())
-    if uses_user_token(settings, identity):
-        assert identity is not None and identity.token
+    if settings.run_as == "user":
+        if identity is None or not identity.token:
+            # Never fall back to the service principal: a call without the user's token
+            # (none forwarded, or made outside a request) is refused.
+            raise AuthError("Your Databricks sign-in did not reach the app: reload the page to sign in again.", expired=True)
         # auth_type pins the method: Apps also inject the service principal's client id and
         # secret into the environment, which the SDK would otherwise pick up as well.
         kwargs.update(token=identity.token, auth_type="pat")
         secrets.append(identity.token)
-    elif settings.run_as == "user" and settings.is_databricks_app and identity is not None and identity.pool_key != "sp":
-        # Never fall back to the service principal for a user whose token is missing.
-        raise AuthError("Your Databricks sign-in did not reach the app: reload the page.", expired=True)
     elif settings.databricks_token is not None and settings.databricks_token.get_secret_value():
         kwargs.update(token=settings.databricks_token.get_secret_value(), auth_type="pat")
     elif settings.databricks_client_id and settings.databricks_client_secret is not None:
@@ -158,11 +158,12 @@ class DatabricksAuth:
         self._lock = threading.Lock()
 
     def key(self, identity: Identity | None) -> str:
-        if uses_user_token(self.settings, identity):
-            assert identity is not None
-            return identity.pool_key or f"user:{identity.user.lower()}"
-        if self.settings.run_as == "user" and self.settings.is_databricks_app and identity is not None:
-            return identity.pool_key
+        if self.settings.run_as == "user":
+            # Never the service principal's key: a user without a token gets a key of their
+            # own, whose Config refuses to build.
+            if identity is None:
+                return "user:"
+            return identity.pool_key if identity.pool_key.startswith("user:") else f"user:{identity.user.lower()}"
         return "sp"
 
     def secrets(self, identity: Identity | None = None) -> list[str]:
@@ -201,6 +202,9 @@ class DatabricksAuth:
         return token_fingerprint(identity.token) if uses_user_token(self.settings, identity) and identity else ""
 
     def _entry(self, identity: Identity | None) -> tuple[str, "Config", "WorkspaceClient | None"]:
+        if uses_user_token(self.settings, identity) and token_expired(identity.token):  # type: ignore[union-attr]
+            # Known from the token's own exp claim: no need to ask the workspace.
+            raise AuthError("Your Databricks sign-in has expired: reload the page to sign in again.", expired=True)
         key, fp = self.key(identity), self._fp(identity)
         with self._lock:
             hit = self._cache.get(key)

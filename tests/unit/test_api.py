@@ -18,7 +18,7 @@ from dashboard_app.settings import Settings
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    settings = Settings(APP_DATA_DIR=str(tmp_path), DATABRICKS_APP_NAME="app")  # type: ignore[call-arg]
+    settings = Settings(APP_DATA_DIR=str(tmp_path), DATABRICKS_APP_NAME="app", APP_AUDIT_LOG="file")  # type: ignore[call-arg]
     svc = Services(settings=settings, engine=None, results=ResultStore(), history=None)  # type: ignore[arg-type]
     monkeypatch.setattr(api, "services", lambda: svc)
     (tmp_path / "files").mkdir()
@@ -83,3 +83,41 @@ def test_a_folder_is_not_downloadable(app, tmp_path):
     (tmp_path / "files" / "folder").mkdir()
     resp = client.get("/api/files/download?path=folder")
     assert resp.status_code == 400 and "folder" in resp.text
+
+
+@pytest.fixture
+def as_user(tmp_path, monkeypatch):
+    """The app as a Databricks App with APP_RUN_AS=user, files on a Volume of a fake workspace."""
+    from tests.fakes.files_api import FakeFiles
+    from tests.fakes.workspace import FakeWorkspace
+
+    ws = FakeWorkspace(tokens={"dapi-app-token", "good-user-token"})
+    FakeFiles(ws).put_file("/Volumes/main/default/app_files/notes.txt", b"hello")
+    with ws:
+        settings = Settings(  # type: ignore[call-arg]
+            APP_DATA_DIR=str(tmp_path), DATABRICKS_APP_NAME="app", APP_RUN_AS="user", DATABRICKS_HOST=ws.url,
+            DATABRICKS_TOKEN="dapi-app-token", DATABRICKS_WAREHOUSE_ID="w1", APP_AUDIT_LOG="file",
+        )
+        svc = Services(settings=settings, engine=None, results=ResultStore(), history=None)  # type: ignore[arg-type]
+        monkeypatch.setattr(api, "services", lambda: svc)
+        yield TestClient(api.routes()), ws
+
+
+def test_a_download_without_the_users_token_asks_to_sign_in_again(as_user):
+    client, ws = as_user
+    from tests.unit.test_identity import jwt
+
+    expired = jwt({"sub": "ana", "exp": 1_000_000_000})
+    for headers in ({"X-Forwarded-Email": "ana@example.com"}, {"X-Forwarded-Email": "ana@example.com", "X-Forwarded-Access-Token": expired}):
+        resp = client.get("/api/files/download?path=notes.txt", headers=headers)
+        assert resp.status_code == 401 and "sign in again" in resp.text
+    assert not [r for r in ws.requests if r.path.startswith("/api/2.0/fs/")]  # refused before any call
+    ok = client.get("/api/files/download?path=notes.txt", headers={"X-Forwarded-Email": "ana@example.com", "X-Forwarded-Access-Token": "good-user-token"})
+    assert ok.status_code == 200 and ok.content == b"hello"
+
+
+def test_a_download_with_a_revoked_token_asks_to_sign_in_again(as_user):
+    client, _ = as_user
+    resp = client.get("/api/files/download?path=notes.txt", headers={"X-Forwarded-Email": "ana@example.com", "X-Forwarded-Access-Token": "revoked-token"})
+    # The first call is a HEAD, whose bare 403 cannot say whether the token or a grant is missing.
+    assert resp.status_code in (401, 403) and "reload the page" in resp.text and "revoked-token" not in resp.text
