@@ -2,7 +2,9 @@
 as a real workspace does, so an app pointed at `DATABRICKS_HOST` finds both.
 
 Thrift requests to `/sql/1.0/warehouses/<id>` are forwarded to a FakeSqlWarehouse (each has
-its own id); everything else is the FakeWorkspace's.
+its own id); everything else is the FakeWorkspace's, including the Files API (`files`, with
+the app's default Volume folder). Who called with which token: `workspace.token_log`,
+`files.calls[i].token`, and each warehouse's `statements` / `token_log`.
 """
 
 from __future__ import annotations
@@ -10,9 +12,13 @@ from __future__ import annotations
 import http.client
 from typing import Iterable
 
+from .files_api import FakeFiles
 from .thrift_sql import FakeSqlWarehouse, small_samples
 from .workspace import FakeWorkspace, Request, Response
 from .workspace_routes import FakeUnityCatalog, FakeWarehouses, tree_from_duckdb
+
+
+FILES_ROOT = "/Volumes/main/default/app_files"  # the app's default APP_FILES_ROOT on Databricks
 
 
 class FakeDatabricks:
@@ -27,6 +33,8 @@ class FakeDatabricks:
         self.catalog = FakeUnityCatalog(tree_from_duckdb(self.con, comments={"samples.tpch.region": "The five regions"}))
         self.warehouse_list.register(self.workspace)
         self.catalog.register(self.workspace)
+        self.files = FakeFiles(self.workspace)
+        self.files.add_dir(FILES_ROOT)
         self.workspace.route("POST", r"/sql/1\.0/warehouses/(?P<id>[^/]+)", self._forward, public=True)
 
     @property

@@ -23,20 +23,35 @@ Files API (`/api/2.0/fs/...`, path in the URL, percent-encoded by the SDK):
 The SDK first asks POST /fs/create-download-url for a presigned URL and falls back to
 GET /fs/files when that fails; this fake does not serve it (404), so downloads use the fallback.
 
+Multipart upload, which `w.files.upload` uses for a stream at or above the SDK's
+`files_ext_multipart_upload_min_stream_size` (50 MB; tests lower it on the Config):
+  POST /fs/files{path}?action=initiate-upload&overwrite=   {"multipart_upload": {"session_token"}};
+                                                 409 ALREADY_EXISTS when overwrite=false and the file exists
+  POST /fs/create-upload-part-urls               {path, session_token, start_part_number, count} ->
+                                                 {"upload_part_urls": [{part_number, url, headers}]}
+  PUT  <presigned url>                           one part, no bearer token (it is "signed"); answers an ETag
+  POST /fs/files{path}?action=complete-upload&upload_type=multipart&session_token=
+                                                 {"parts": [{part_number, etag}]}: the file appears only now
+  POST /fs/create-abort-upload-url -> {"abort_upload_url": {url, headers}}; DELETE <that url> drops the parts
+The presigned URLs point at /fake-storage/ on this same server. Open sessions are in `uploads`.
+
 DBFS API (`/api/2.0/dbfs/...`, JSON, paths without the dbfs: scheme): list, get-status,
 read (offset/length, at most 1 MB, base64), put (at most 1 MB base64-decoded), create /
 add-block (at most 1 MB each) / close, mkdirs, move, delete. Over 1 MB: 400
 MAX_BLOCK_SIZE_EXCEEDED (put, add-block) or MAX_READ_SIZE_EXCEEDED (read).
 
-`deny(prefix)` makes every call on a path under the prefix answer 403 PERMISSION_DENIED.
-Calls are recorded in `calls` (op, path, details) for assertions.
+`deny(prefix)` makes every call on a path under the prefix answer 403 PERMISSION_DENIED
+(a HEAD answer carries no body, so the SDK sees only "Forbidden", as with the real service).
+Calls are recorded in `calls` (op, path, details, token: the caller's bearer token).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import itertools
+import secrets
 import threading
 import time
 from dataclasses import dataclass, field
@@ -62,6 +77,14 @@ class Call:
     op: str
     path: str
     details: dict[str, Any] = field(default_factory=dict)
+    token: str | None = None  # the bearer token the call carried
+
+
+@dataclass
+class MultipartUpload:
+    path: str
+    overwrite: str | None
+    parts: dict[int, tuple[bytes, str]] = field(default_factory=dict)  # part number -> (data, etag)
 
 
 def _norm(path: str) -> str:
@@ -78,6 +101,7 @@ class FakeFiles:
         self.calls: list[Call] = []
         self._handles: dict[int, tuple[str, bytearray]] = {}
         self._next_handle = itertools.count(1)
+        self.uploads: dict[str, MultipartUpload] = {}  # session token -> open multipart upload
         self._lock = threading.RLock()
         self._clock_ms = int(time.time() * 1000)
         self._register()
@@ -90,6 +114,7 @@ class FakeFiles:
             self.denied = set()
             self.calls = []
             self._handles = {}
+            self.uploads = {}
 
     def deny(self, prefix: str) -> None:
         self.denied.add(_norm(prefix.removeprefix("dbfs:")))
@@ -162,6 +187,11 @@ class FakeFiles:
         r("POST", r"/api/2\.0/dbfs/mkdirs", self._guard(self._dbfs_mkdirs, "body"))
         r("POST", r"/api/2\.0/dbfs/move", self._guard(self._dbfs_move, "move"))
         r("POST", r"/api/2\.0/dbfs/delete", self._guard(self._dbfs_delete, "body"))
+        r("POST", r"/api/2\.0/fs/files(?P<path>/.*)", self._guard(self._file_post, "url"))
+        r("POST", r"/api/2\.0/fs/create-upload-part-urls", self._guard(self._upload_part_urls, "body"))
+        r("POST", r"/api/2\.0/fs/create-abort-upload-url", self._guard(self._abort_upload_url, "body"))
+        r("PUT", r"/fake-storage/(?P<session>[0-9a-f]+)/(?P<part>[0-9]+)", self._storage_put_part, public=True)
+        r("DELETE", r"/fake-storage/(?P<session>[0-9a-f]+)", self._storage_abort, public=True)
 
     def _guard(self, handler: Any, where: str | None) -> Any:
         """Extracts and normalizes the path, answers 403 for denied paths, serializes access."""
@@ -186,7 +216,11 @@ class FakeFiles:
             with self._lock:
                 if any(self._denied(p) for p in normed):
                     return Response.error(403, "PERMISSION_DENIED", "User does not have permission on this path")
-                return handler(req, *normed)
+                first = len(self.calls)
+                resp = handler(req, *normed)
+                for call in self.calls[first:]:  # the calls this request recorded
+                    call.token = req.token
+                return resp
 
         return wrapped
 
@@ -433,3 +467,102 @@ class FakeFiles:
         for p in self._subtree(path):
             del self.nodes[p]
         return Response.json({})
+
+    # ----------------------------------------------------------------- Files API multipart upload
+
+    def _file_post(self, req: Request, path: str) -> Response:
+        action = req.arg("action")
+        if action == "initiate-upload":
+            overwrite = req.arg("overwrite")
+            self.calls.append(Call("files.initiate-upload", path, {"overwrite": overwrite}))
+            node = self.nodes.get(path)
+            if node is not None and (node.is_dir or overwrite == "false"):
+                return Response.error(409, "ALREADY_EXISTS", "The file being created already exists.")
+            session = secrets.token_hex(8)
+            self.uploads[session] = MultipartUpload(path, overwrite)
+            return Response.json({"multipart_upload": {"session_token": session}})
+        if action == "complete-upload" and req.arg("upload_type") == "multipart":
+            up = self.uploads.get(req.arg("session_token") or "")
+            parts = req.json().get("parts") or []
+            self.calls.append(Call("files.complete-upload", path, {"parts": [p.get("part_number") for p in parts]}))
+            if up is None or up.path != path:
+                return Response.error(404, "NOT_FOUND", "No such upload session.")
+            numbers = [p.get("part_number") for p in parts]
+            if numbers != list(range(1, len(up.parts) + 1)) or any(
+                up.parts[p["part_number"]][1] != p.get("etag") for p in parts
+            ):
+                return Response.error(400, "INVALID_PARAMETER_VALUE", "The parts do not match the uploaded parts.")
+            node = self.nodes.get(path)
+            if node is not None and (node.is_dir or up.overwrite == "false"):
+                return Response.error(409, "ALREADY_EXISTS", "The file being created already exists.")
+            err = self._mkdirs(self._parent(path))
+            if err:
+                return err
+            del self.uploads[req.arg("session_token") or ""]
+            self.nodes[path] = Node(False, b"".join(up.parts[n][0] for n in numbers), self._tick())
+            return Response.json({})
+        return Response.error(400, "INVALID_PARAMETER_VALUE", f"Unsupported action {action!r}")
+
+    def _session_for(self, body: dict[str, Any], path: str) -> tuple[str, MultipartUpload] | Response:
+        session = body.get("session_token") or ""
+        up = self.uploads.get(session)
+        if up is None or up.path != path:
+            return Response.error(404, "NOT_FOUND", "No such upload session.")
+        return session, up
+
+    def _upload_part_urls(self, req: Request, path: str) -> Response:
+        body = req.json()
+        start, count = int(body.get("start_part_number") or 0), int(body.get("count") or 0)
+        self.calls.append(Call("files.create-upload-part-urls", path, {"start": start, "count": count}))
+        found = self._session_for(body, path)
+        if isinstance(found, Response):
+            return found
+        session, _ = found
+        if start < 1 or count < 1:
+            return Response.error(400, "INVALID_PARAMETER_VALUE", "start_part_number and count must be positive")
+        urls = [
+            {
+                "part_number": n,
+                "url": f"{self.ws.url}/fake-storage/{session}/{n}",
+                "headers": [{"name": "x-fake-signature", "value": session}],
+            }
+            for n in range(start, start + count)
+        ]
+        return Response.json({"upload_part_urls": urls})
+
+    def _abort_upload_url(self, req: Request, path: str) -> Response:
+        body = req.json()
+        self.calls.append(Call("files.create-abort-upload-url", path))
+        found = self._session_for(body, path)
+        if isinstance(found, Response):
+            return found
+        session, _ = found
+        url = {"url": f"{self.ws.url}/fake-storage/{session}", "headers": [{"name": "x-fake-signature", "value": session}]}
+        return Response.json({"abort_upload_url": url})
+
+    def _storage_put_part(self, req: Request) -> Response:
+        assert req.match is not None
+        session, part = req.match.group("session"), int(req.match.group("part"))
+        with self._lock:
+            up = self.uploads.get(session)
+            self.calls.append(
+                Call(
+                    "storage.put-part",
+                    up.path if up else "",
+                    {"part": part, "size": len(req.body), "authorization": req.headers.get("authorization")},
+                )
+            )
+            # Like a cloud store: the signature is the credential, and it is bound to the session.
+            if up is None or req.headers.get("x-fake-signature") != session:
+                return Response(403, b"<Error><Code>AccessDenied</Code><Message>Bad signature</Message></Error>")
+            etag = '"' + hashlib.md5(req.body).hexdigest() + '"'
+            up.parts[part] = (req.body, etag)
+            return Response(200, b"", {"ETag": etag})
+
+    def _storage_abort(self, req: Request) -> Response:
+        assert req.match is not None
+        session = req.match.group("session")
+        with self._lock:
+            up = self.uploads.pop(session, None) if req.headers.get("x-fake-signature") == session else None
+            self.calls.append(Call("storage.abort", up.path if up else ""))
+            return Response(200 if up else 404)

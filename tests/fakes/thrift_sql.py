@@ -19,7 +19,13 @@ are honoured; native parameters (`:name`, TSparkParameter) are bound, never form
 
 Authentication: a bearer token from `tokens`, or one the FakeWorkspace issued (M2M);
 no token answers 401, an unknown or expired one 403 "Invalid access token.", as the
-service does.
+service does. Every call's token is recorded in `token_log` (Thrift method, token) and
+every statement's in `statements` (sql, token).
+
+SQL errors read like a warehouse's: DuckDB's are rewritten into Databricks error classes,
+e.g. "[TABLE_OR_VIEW_NOT_FOUND] The table or view `x` cannot be found. ... SQLSTATE: 42P01;
+line 1 pos 14" and "[PARSE_SYNTAX_ERROR] Syntax error at or near 'x'. SQLSTATE: 42601 (line 1,
+pos 7)", with the SQLSTATE also in the Thrift status.
 
 Faults: `fail(status, method=..., times=..)` answers HTTP 429/503/... (with Retry-After),
 `drop_sessions()` forgets every session, `drop_connection(method)` closes the socket
@@ -63,6 +69,57 @@ def _error_status(message: str, sql_state: str | None = None, *, invalid_handle:
 
 def _guid() -> ttypes.THandleIdentifier:
     return ttypes.THandleIdentifier(guid=uuid.uuid4().bytes, secret=uuid.uuid4().bytes)
+
+
+def _locate(sql: str, needle: str | None) -> tuple[int, int]:
+    """1-based line and 0-based pos of `needle` in `sql` (Databricks counts that way)."""
+    at = sql.lower().find(needle.lower()) if needle else -1
+    at = len(sql.rstrip()) if at < 0 else at
+    return sql.count("\n", 0, at) + 1, at - (sql.rfind("\n", 0, at) + 1)
+
+
+def _quoted(name: str) -> str:
+    return ".".join(f"`{part}`" for part in name.split("."))
+
+
+def databricks_error(sql: str, err: duckdb.Error) -> tuple[str, str]:
+    """DuckDB's error as a Databricks warehouse words it: (message, SQLSTATE)."""
+    text = str(err).strip()
+    m = re.search(r'Table with name "?([^"\s!]+)"? does not exist', text)
+    if m:
+        # DuckDB may name only the table: Databricks names it as the statement did.
+        last = re.escape(m.group(1).split(".")[-1])
+        written = re.search(rf"(?:`?\w+`?\.)*`?{last}`?(?!\w)", sql, re.IGNORECASE)
+        name = written.group(0).replace("`", "") if written else m.group(1)
+        line, pos = _locate(sql, written.group(0) if written else name)
+        return (
+            f"[TABLE_OR_VIEW_NOT_FOUND] The table or view {_quoted(name)} cannot be found. Verify the spelling "
+            "and correctness of the schema and catalog.\nIf you did not qualify the name with a schema, verify the "
+            "current_schema() output, or qualify the name with the correct schema and catalog.\nTo tolerate the error "
+            f"on drop use DROP VIEW IF EXISTS or DROP TABLE IF EXISTS. SQLSTATE: 42P01; line {line} pos {pos}",
+            "42P01",
+        )
+    m = re.search(r'Referenced column "([^"]+)" not found', text)
+    if m:
+        line, pos = _locate(sql, m.group(1))
+        found = re.search(r"Candidate bindings: (.*)", text)
+        hint = ""
+        if found:
+            names = ", ".join(f"`{c.strip()}`" for c in found.group(1).replace('"', "").split(","))
+            hint = f" Did you mean one of the following? [{names}]."
+        kind = "WITH_SUGGESTION" if hint else "WITHOUT_SUGGESTION"
+        return (
+            f"[UNRESOLVED_COLUMN.{kind}] A column, variable, or function parameter with name `{m.group(1)}` cannot be "
+            f"resolved.{hint} SQLSTATE: 42703; line {line} pos {pos}",
+            "42703",
+        )
+    if isinstance(err, duckdb.ParserException):
+        m = re.search(r'syntax error at or near "([^"]*)"', text)
+        near = m.group(1) if m else None
+        line, pos = _locate(sql, near)
+        shown = f"'{near}'" if near else "end of input"
+        return f"[PARSE_SYNTAX_ERROR] Syntax error at or near {shown}. SQLSTATE: 42601 (line {line}, pos {pos})", "42601"
+    return text, "42000"
 
 
 # --- Arrow <-> Thrift schema -------------------------------------------------------------
@@ -299,6 +356,7 @@ class _Handler:
         with self.fake._lock:
             self.fake._ops[op.handle.operationId.guid] = op
             self.fake.row_limits.append(req.resultRowLimit)
+            self.fake.statements.append((req.statement, getattr(self.fake._request, "token", None)))
         threading.Thread(target=self.fake._run, args=(op, session), daemon=True, name="fake-sql-op").start()
         if req.getDirectResults is None:
             return ttypes.TExecuteStatementResp(status=OK, operationHandle=op.handle)
@@ -451,6 +509,9 @@ class FakeSqlWarehouse:
         self.sessions_opened = 0
         self.row_limits: list[int | None] = []  # resultRowLimit of each statement
         self.auth_failures = 0
+        self.token_log: list[tuple[str, str | None]] = []  # (Thrift method, bearer token) of every call
+        self.statements: list[tuple[str, str | None]] = []  # (sql, bearer token) of every ExecuteStatement
+        self._request = threading.local()  # the token of the call this handler thread serves
         # state
         self._sessions: dict[bytes, _Session] = {}
         self._ops: dict[bytes, _Operation] = {}
@@ -623,8 +684,11 @@ class FakeSqlWarehouse:
             method = TBinaryProtocol.TBinaryProtocol(TTransport.TMemoryBuffer(body)).readMessageBegin()[0]
         except Exception:  # noqa: BLE001 - not Thrift: answer like a gateway would
             return h._plain(400, b"")  # type: ignore[attr-defined]
+        auth = h.headers.get("Authorization", "")
+        token = auth[7:] if auth.lower().startswith("bearer ") else None
         with self._lock:
             self.calls[method] += 1
+            self.token_log.append((method, token))
             drop = next((d for d in self._drops if d[1] > 0 and d[0] in (None, method)), None)
             if drop:
                 drop[1] -= 1
@@ -643,8 +707,6 @@ class FakeSqlWarehouse:
             except OSError:
                 pass
             return
-        auth = h.headers.get("Authorization", "")
-        token = auth[7:] if auth.lower().startswith("bearer ") else None
         if not token:
             self.auth_failures += 1
             return h._plain(401, b"", {"x-databricks-reason-phrase": "Credential was not sent or was of an unsupported type for this API."})  # type: ignore[attr-defined]
@@ -657,6 +719,7 @@ class FakeSqlWarehouse:
                 headers["Retry-After"] = fault.retry_after
             return h._plain(fault.status, b"", headers)  # type: ignore[attr-defined]
         out = TTransport.TMemoryBuffer()
+        self._request.token = token
         self._processor.process(TBinaryProtocol.TBinaryProtocol(TTransport.TMemoryBuffer(body)), TBinaryProtocol.TBinaryProtocol(out))
         h._plain(200, out.getvalue(), {"Content-Type": "application/x-thrift"})  # type: ignore[attr-defined]
 
@@ -676,7 +739,7 @@ class FakeSqlWarehouse:
             denied = next((t for t in self._denied if t in op.sql.lower()), None)
             if denied:
                 op.state, op.sql_state = S.ERROR_STATE, "42501"
-                op.message = f"[INSUFFICIENT_PERMISSIONS] Insufficient privileges: User does not have SELECT on Table '{denied}'."
+                op.message = f"[INSUFFICIENT_PERMISSIONS] Insufficient privileges:\nUser does not have SELECT on Table '{denied}'. SQLSTATE: 42501"
                 return
             with self._con_lock:
                 cur = self.con.cursor()
@@ -729,7 +792,8 @@ class FakeSqlWarehouse:
                 if op.stop.is_set() and not op.timed_out:
                     op.state = S.CANCELED_STATE
                 else:
-                    op.state, op.message, op.sql_state = S.ERROR_STATE, str(err).strip(), "42000"
+                    op.state = S.ERROR_STATE
+                    op.message, op.sql_state = databricks_error(op.sql, err)
             finally:
                 op.cursor = None
                 cur.close()

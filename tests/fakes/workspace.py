@@ -8,7 +8,11 @@ token endpoint) and lets feature modules register their own routes:
     with ws:  # starts on a free port
         WorkspaceClient(config=Config(host=ws.url, token="dapi-test"))
 
-Faults are injected per path prefix with `ws.fail(prefix, status, times=1)`.
+Errors look like the real service's: JSON `{"error_code", "message"}`. A missing token is
+401, a bad, revoked or expired one 403 "Invalid access token." (error_code 403, as a
+workspace sends it), which the SDK raises as PermissionDenied. Faults are injected per path
+prefix with `ws.fail(prefix, status, times=1)`. Every call's bearer token is recorded in
+`ws.token_log` as ("METHOD /path", token or None).
 """
 
 from __future__ import annotations
@@ -53,22 +57,30 @@ class Response:
         return cls(status, json.dumps(data).encode(), {"Content-Type": "application/json"})
 
     @classmethod
-    def error(cls, status: int, error_code: str, message: str) -> "Response":
+    def error(cls, status: int, error_code: str | int, message: str) -> "Response":
         return cls.json({"error_code": error_code, "message": message}, status)
+
+
+def bearer(headers: dict[str, str]) -> str | None:
+    """The token of an `Authorization: Bearer ...` header (keys lower-cased), or None."""
+    auth = headers.get("authorization", "")
+    return auth[7:] if auth.lower().startswith("bearer ") else None
 
 
 Handler = Callable[[Request], Response]
 
-_STATUS_CODES = {
-    400: "INVALID_PARAMETER_VALUE",
-    401: "UNAUTHENTICATED",
-    403: "PERMISSION_DENIED",
-    404: "NOT_FOUND",
-    409: "RESOURCE_ALREADY_EXISTS",
-    429: "TOO_MANY_REQUESTS",
-    500: "INTERNAL_ERROR",
-    503: "TEMPORARILY_UNAVAILABLE",
+# error_code and message of an injected fault, as Databricks sends them for that status.
+_STATUS_CODES: dict[int, tuple[str | int, str]] = {
+    400: ("INVALID_PARAMETER_VALUE", "Invalid parameter value"),
+    401: (401, "Credential was not sent or was of an unsupported type for this API."),
+    403: ("PERMISSION_DENIED", "User does not have permission on this resource."),
+    404: ("RESOURCE_DOES_NOT_EXIST", "The resource does not exist."),
+    409: ("RESOURCE_CONFLICT", "The resource was changed concurrently."),
+    429: ("REQUEST_LIMIT_EXCEEDED", "Request limit exceeded. Please retry later."),
+    500: ("INTERNAL_ERROR", "Internal error."),
+    503: ("TEMPORARILY_UNAVAILABLE", "The service is temporarily unavailable. Please retry later."),
 }
+INVALID_TOKEN = "Invalid access token."
 
 
 class FakeWorkspace:
@@ -78,6 +90,7 @@ class FakeWorkspace:
         self.issued: dict[str, str] = {}  # access token -> client id
         self.token_lifetime_s = 3600
         self.requests: list[Request] = []
+        self.token_log: list[tuple[str, str | None]] = []  # ("METHOD /path", bearer token) of every call
         self._routes: list[tuple[str, re.Pattern, Handler]] = []
         self._faults: list[list[Any]] = []  # [prefix, status, remaining]
         self._lock = threading.Lock()
@@ -98,7 +111,7 @@ class FakeWorkspace:
         compiled = re.compile(pattern + r"$")
         self._routes.insert(0, (method.upper(), compiled, handler if public else self._authed(handler)))
 
-    def fail(self, prefix: str, status: int, *, times: int = 1, message: str = "injected fault") -> None:
+    def fail(self, prefix: str, status: int, *, times: int = 1, message: str | None = None) -> None:
         with self._lock:
             self._faults.append([prefix, status, times, message])
 
@@ -147,11 +160,13 @@ class FakeWorkspace:
         req = Request(h.command, parts.path, parse_qs(parts.query), {k.lower(): v for k, v in h.headers.items()}, body)
         with self._lock:
             self.requests.append(req)
+            self.token_log.append((f"{req.method} {req.path}", bearer(req.headers)))
             fault = next((f for f in self._faults if parts.path.startswith(f[0]) and f[2] > 0), None)
             if fault:
                 fault[2] -= 1
         if fault:
-            resp = Response.error(fault[1], _STATUS_CODES.get(fault[1], "ERROR"), fault[3])
+            code, text = _STATUS_CODES.get(fault[1], (fault[1], "Injected fault."))
+            resp = Response.error(fault[1], code, fault[3] or text)
             if fault[1] in (429, 503):
                 resp.headers["Retry-After"] = "0"
         else:
@@ -185,12 +200,15 @@ class FakeWorkspace:
 
     def _authed(self, handler: Handler) -> Handler:
         def wrapped(req: Request) -> Response:
-            auth = req.headers.get("authorization", "")
-            token = auth[7:] if auth.lower().startswith("bearer ") else None
-            if not self.token_ok(token):
-                return Response.error(401, "UNAUTHENTICATED", "Invalid access token.")
-            req.token = token
-            return handler(req)
+            token = bearer(req.headers)
+            if self.token_ok(token):
+                req.token = token
+                return handler(req)
+            # Databricks answers a missing token 401, a bad, revoked or expired one 403 (not 401).
+            status, code, text = (401, *_STATUS_CODES[401]) if token is None else (403, 403, INVALID_TOKEN)
+            resp = Response.error(status, code, text)
+            resp.headers["X-Databricks-Reason-Phrase"] = text
+            return resp
 
         return wrapped
 

@@ -203,8 +203,9 @@ def test_bad_token_is_an_auth_error(ws, uc, sdk_clock):
     auth = make_auth(ws, sdk_clock, token="dapi-revoked-token")
     svc = CatalogService(auth.workspace_client)
     with pytest.raises(AuthError) as info:
-        svc.list_catalogs(SP)
+        svc.list_catalogs(SP)  # the workspace answers 403 "Invalid access token."
     assert "dapi-revoked-token" not in str(info.value)
+    assert "DATABRICKS_TOKEN" in str(info.value) and not info.value.expired
 
 
 @pytest.mark.parametrize("status", [429, 503])

@@ -214,13 +214,38 @@ def test_sql_error_is_a_plain_query_error(engine):
         run(engine, "SELECT * FROM samples.tpch.no_such_table")
     assert type(info.value) is QueryError
     assert "no_such_table" in str(info.value)
+    # The warehouse's error class and position, as Databricks prints them ("line 1 pos 14").
+    assert info.value.error_class == "TABLE_OR_VIEW_NOT_FOUND" and info.value.sqlstate == "42P01"  # type: ignore[attr-defined]
+    assert (info.value.line, info.value.column) == (1, 15)
+
+
+def test_syntax_error_points_at_the_position(engine):
+    with pytest.raises(QueryError) as info:
+        run(engine, "SELECT 1\nFROM samples.tpch.region WHER r_regionkey = 1")
+    assert type(info.value) is QueryError and info.value.error_class == "PARSE_SYNTAX_ERROR"  # type: ignore[attr-defined]
+    # WHER reads as an alias, so the error is at the next word, as on Databricks.
+    assert "at or near 'r_regionkey'. SQLSTATE: 42601" in str(info.value) and (info.value.line, info.value.column) == (2, 31)
 
 
 def test_no_permission_on_a_table(engine, fake):
     fake.deny("samples.tpch.supplier")
     with pytest.raises(PermissionDenied) as info:
         run(engine, "SELECT * FROM samples.tpch.supplier")
-    assert "INSUFFICIENT_PERMISSIONS" in str(info.value)
+    assert "INSUFFICIENT_PERMISSIONS" in str(info.value) and info.value.sqlstate == "42501"  # type: ignore[attr-defined]
+
+
+def test_a_revoked_forwarded_token_means_sign_in_again_not_no_permission(fake, ws):
+    # The warehouse answers HTTP 403 "Invalid access token." (not 401), as Databricks does.
+    settings = make_settings(ws, DATABRICKS_APP_NAME="dash", APP_RUN_AS="user")
+    eng = make_engine(fake, settings)
+    try:
+        with pytest.raises(AuthError) as info:
+            run(eng, "SELECT 1", identity=Identity(user="a@x", token="user-token-revoked", pool_key="user:a@x"))
+    finally:
+        eng.close()
+    assert not isinstance(info.value, PermissionDenied)
+    assert info.value.expired and "reload the page" in str(info.value)
+    assert ("OpenSession", "user-token-revoked") in fake.token_log and fake.auth_failures == 1
 
 
 # --- parameters ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from .store import (
     FileTooLarge,
     FileVersion,
     NotText,
+    SignInRequired,
     StoreUnavailable,
 )
 
@@ -45,6 +46,7 @@ __all__ = [
     "FileVersion",
     "NotText",
     "PathNotAllowed",
+    "SignInRequired",
     "StoreUnavailable",
     "make_file_store",
     "relative",

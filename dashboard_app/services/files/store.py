@@ -4,7 +4,7 @@ A `FileStore` exposes one root folder (a Volume, a DBFS folder or a local folder
 pass paths relative to the root; every one goes through `paths.resolve`. The base class owns
 the behaviour that must not differ between backends — size and text checks, conflict
 detection on save, refusing to overwrite, audit records — and each backend implements a few
-primitives on full paths (`_stat`, `_list`, `_open_stream`, `_write_bytes`, ...) that raise
+primitives on full paths (`_stat`, `_list`, `_open_stream`, `_write_stream`, ...) that raise
 their native errors; `_translate` maps those to the `FileStoreError` family with messages
 that are safe to show (relative path, what failed, what to do; never a token or a URL).
 
@@ -26,7 +26,7 @@ import secrets
 import threading
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Protocol
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Protocol
 
 from . import paths
 from .paths import PathNotAllowed
@@ -108,6 +108,10 @@ class FilePermissionDenied(FileStoreError):
     pass
 
 
+class SignInRequired(FilePermissionDenied):
+    """Databricks refused the credentials themselves: the user must sign in again."""
+
+
 class FileExists(FileStoreError):
     pass
 
@@ -162,6 +166,64 @@ def human_size(n: int) -> str:
             return f"{n} bytes" if unit == "bytes" else f"{size:.1f} {unit}"
         size /= 1024
     return f"{n} bytes"  # pragma: no cover
+
+
+# --------------------------------------------------------------------------- streamed uploads
+
+
+class CappedStream:
+    """A read-only, non-seekable binary stream over an upload's chunks (an iterable of bytes or
+    a file-like object) that raises FileTooLarge as soon as more than `limit` bytes have arrived
+    and hashes what passes. `read(n)` returns n bytes unless the source has ended (the SDK
+    takes a short read for the end) and keeps only the rest of the last chunk it split."""
+
+    def __init__(self, source: Iterable[bytes] | BinaryIO, limit: int, rel: str):
+        read = getattr(source, "read", None)
+        self._chunks: Iterator[bytes] = iter(lambda: read(CHUNK_BYTES), b"") if read else iter(source)  # type: ignore
+        self._pending = b""
+        self._sha = hashlib.sha256()
+        self._limit, self._rel = int(limit), rel
+        self.size = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def _next(self) -> bytes:
+        for chunk in self._chunks:
+            if chunk:
+                self.size += len(chunk)
+                if self.size > self._limit:
+                    raise FileTooLarge(self.size, self._limit, self._rel)
+                self._sha.update(chunk)
+                return bytes(chunk)
+        return b""
+
+    def read(self, n: int | None = -1) -> bytes:
+        parts: list[bytes] = []
+        have = 0
+        while n is None or n < 0 or have < n:
+            chunk = self._pending or self._next()
+            if not chunk:
+                break
+            take = len(chunk) if n is None or n < 0 else n - have
+            parts.append(chunk[:take])
+            self._pending = chunk[take:]
+            have += len(parts[-1])
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+
+    def __iter__(self) -> Iterator[bytes]:
+        # Lets an HTTP client send it chunked, should anything hand it over as a request body.
+        return iter(lambda: self.read(CHUNK_BYTES), b"")
+
+    def version(self, modified: float | None) -> FileVersion:
+        return FileVersion(modified=modified, size=self.size, sha256=self._sha.hexdigest())
+
+
+class Readable(Protocol):
+    def read(self, n: int = -1, /) -> bytes: ...
 
 
 # --------------------------------------------------------------------------- audit hook
@@ -246,6 +308,12 @@ class FileStore(abc.ABC):
     def _write_bytes(self, full: str, data: bytes, *, overwrite: bool) -> None:
         """Writes a whole file, creating missing parent folders; refuses an existing file
         when `overwrite` is False."""
+
+    @abc.abstractmethod
+    def _write_stream(self, full: str, stream: Readable, *, overwrite: bool) -> None:
+        """Like `_write_bytes`, reading the content from `stream` as it goes. When reading
+        raises (FileTooLarge, a broken source) or the write fails, the target is left as it was
+        and no partial or staging file remains."""
 
     @abc.abstractmethod
     def _mkdir(self, full: str) -> None:
@@ -363,12 +431,14 @@ class FileStore(abc.ABC):
         except UnicodeEncodeError:
             raise NotText("The text contains characters that cannot be written as UTF-8", path=rel) from None
 
-    def _version_after_write(self, full: str, data: bytes) -> FileVersion:
+    def _modified_after_write(self, full: str) -> float | None:
         try:
-            modified = self._stat(full).modified
+            return self._stat(full).modified
         except Exception:  # noqa: BLE001 - the write succeeded; the timestamp is informative only
-            modified = None
-        return FileVersion.of(data, modified)
+            return None
+
+    def _version_after_write(self, full: str, data: bytes) -> FileVersion:
+        return FileVersion.of(data, self._modified_after_write(full))
 
     # ----------------------------------------------------------------- reading
 
@@ -465,19 +535,29 @@ class FileStore(abc.ABC):
 
     def upload(self, rel: str, data: bytes, user: Any, overwrite: bool = False) -> FileVersion:
         """Stores any bytes (binary allowed) at `rel`; FileExists unless `overwrite`."""
+        data = bytes(data)
+        return self.upload_stream(rel, [data], user, overwrite, limit=len(data))
+
+    def upload_stream(
+        self, rel: str, source: Iterable[bytes] | BinaryIO, user: Any, overwrite: bool = False, *, limit: int
+    ) -> FileVersion:
+        """Stores bytes from `source` (chunks, or a file-like object read in chunks) at `rel` as
+        they arrive: about one chunk in memory (one DBFS block; on a Volume, what the SDK buffers
+        for one request or part). FileTooLarge as soon as more than `limit` bytes have come;
+        then, as on any failure, nothing is written and an old file is intact."""
         full = self.full_path(rel)
         shown = self.rel_path(full)
         self._check_writable(full, shown, "upload")
-        data = bytes(data)
+        stream = CappedStream(source, limit, shown)
         with self._locked(full), self._errors("upload", shown):
             current = self._stat_or_none(full, shown)
             if current is not None and current.is_dir:
                 raise FileExists(f"A folder named '{shown}' already exists", path=shown)
             if current is not None and not overwrite:
                 raise FileExists(f"'{shown}' already exists; choose to replace it or pick another name", path=shown)
-            self._write_bytes(full, data, overwrite=current is not None)
-            version = self._version_after_write(full, data)
-        self._record(user, "upload", shown, len(data), "replaced" if current is not None else "")
+            self._write_stream(full, stream, overwrite=current is not None)
+            version = stream.version(self._modified_after_write(full))
+        self._record(user, "upload", shown, stream.size, "replaced" if current is not None else "")
         return version
 
     def mkdir(self, rel: str, user: Any) -> FileEntry:

@@ -18,22 +18,9 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Callable, Iterator
 
 from databricks.sdk import WorkspaceClient
-from databricks.sdk.errors import (
-    AlreadyExists,
-    BadRequest,
-    DatabricksError,
-    DeadlineExceeded,
-    InternalError,
-    NotFound,
-    PermissionDenied,
-    ResourceAlreadyExists,
-    ResourceConflict,
-    TemporarilyUnavailable,
-    TooManyRequests,
-    Unauthenticated,
-)
-from databricks.sdk.errors import NotImplemented as SdkNotImplemented
+from databricks.sdk.errors import DatabricksError, NotFound
 
+from ..sql.errors import Category, classify_sdk, sdk_cause
 from .store import (
     CHUNK_BYTES,
     FileEntry,
@@ -42,6 +29,8 @@ from .store import (
     FilePermissionDenied,
     FileStore,
     FileStoreError,
+    Readable,
+    SignInRequired,
     StoreUnavailable,
 )
 
@@ -60,41 +49,45 @@ def _http_date(value: str | None) -> float | None:
 def translate_sdk_error(err: Exception, op: str, rel: str) -> FileStoreError | None:
     """Maps databricks-sdk and transport errors to FileStoreErrors with safe messages.
 
-    Messages name the relative path and the kind of failure, plus the service's error code;
-    never the server's free text (it can carry a request log) and never a token.
+    What an error means is decided by `classify_sdk`, as for SQL. Messages name the relative
+    path and the kind of failure, plus the service's error code; never the server's free text
+    (it can carry a request log) and never a token.
     """
-    cause: BaseException = err
-    retried = False
-    # The SDK retries 429/503 until its retry timeout, then raises TimeoutError (or RuntimeError
-    # after max attempts) from the last API error.
-    if isinstance(err, (TimeoutError, RuntimeError)) and isinstance(err.__cause__, (DatabricksError, OSError)):
-        cause, retried = err.__cause__, True
-    code = getattr(cause, "error_code", None)
-    suffix = f" ({code})" if code else ""
-    if isinstance(cause, NotFound):
-        return FileNotFound(f"'{rel}' was not found", path=rel)
-    if isinstance(cause, PermissionDenied):
-        return FilePermissionDenied(f"You do not have permission to {op} '{rel}'{suffix}", path=rel)
-    if isinstance(cause, Unauthenticated):
-        return FilePermissionDenied(f"Databricks did not accept the credentials while trying to {op} '{rel}'; sign in again", path=rel)
-    if isinstance(cause, (AlreadyExists, ResourceAlreadyExists)):
-        return FileExists(f"'{rel}' already exists", path=rel)
-    if isinstance(cause, (TooManyRequests, TemporarilyUnavailable)):
-        again = " even after retrying" if retried else ""
-        return StoreUnavailable(
-            f"Databricks is busy (too many requests){again}; could not {op} '{rel}'. Try again in a minute.", path=rel
-        )
-    if isinstance(cause, DeadlineExceeded):
-        return StoreUnavailable(f"Databricks took too long to {op} '{rel}'. Try again.", path=rel)
-    if isinstance(cause, InternalError):
-        return StoreUnavailable(f"Databricks had an internal error while trying to {op} '{rel}'{suffix}. Try again.", path=rel)
-    if isinstance(cause, SdkNotImplemented):
-        return FileStoreError(f"This workspace does not support the call needed to {op} '{rel}'{suffix}", path=rel)
-    if isinstance(cause, ResourceConflict):
-        return FileStoreError(f"Could not {op} '{rel}': it conflicts with the current state{suffix}", path=rel)
-    if isinstance(cause, BadRequest):
-        return FileStoreError(f"Databricks refused to {op} '{rel}'{suffix}", path=rel)
+    cause, retried = sdk_cause(err)
     if isinstance(cause, DatabricksError):
+        info = classify_sdk(cause)
+        cat = info.category
+        suffix = f" ({info.error_code})" if info.error_code and not info.error_code.isdigit() else ""
+        if cat is Category.AUTH:
+            # The store cannot tell the user's forwarded token from the app's: say both.
+            return SignInRequired(
+                f"Databricks did not accept the credentials while trying to {op} '{rel}': reload the page to sign in "
+                "again (if that does not help, the app's Databricks credentials need checking)",
+                path=rel,
+            )
+        if cat is Category.PERMISSION:
+            # A HEAD answer has no body, so an expired sign-in looks the same as a missing grant.
+            hint = "" if info.reason_given else " (or your sign-in expired: reload the page)"
+            return FilePermissionDenied(f"You do not have permission to {op} '{rel}'{suffix}{hint}", path=rel)
+        if cat is Category.NOT_FOUND:
+            return FileNotFound(f"'{rel}' was not found", path=rel)
+        if cat is Category.ALREADY_EXISTS:
+            return FileExists(f"'{rel}' already exists", path=rel)
+        if cat in (Category.THROTTLED, Category.UNAVAILABLE):
+            again = " even after retrying" if retried else ""
+            return StoreUnavailable(
+                f"Databricks is busy (too many requests){again}; could not {op} '{rel}'. Try again in a minute.", path=rel
+            )
+        if cat is Category.TIMEOUT:
+            return StoreUnavailable(f"Databricks took too long to {op} '{rel}'. Try again.", path=rel)
+        if cat is Category.INTERNAL:
+            return StoreUnavailable(f"Databricks had an internal error while trying to {op} '{rel}'{suffix}. Try again.", path=rel)
+        if cat is Category.NOT_IMPLEMENTED:
+            return FileStoreError(f"This workspace does not support the call needed to {op} '{rel}'{suffix}", path=rel)
+        if cat is Category.CONFLICT:
+            return FileStoreError(f"Could not {op} '{rel}': it conflicts with the current state{suffix}", path=rel)
+        if cat is Category.INVALID:
+            return FileStoreError(f"Databricks refused to {op} '{rel}'{suffix}", path=rel)
         return FileStoreError(f"Could not {op} '{rel}': Databricks error{suffix}", path=rel)
     if isinstance(cause, OSError):  # requests' ConnectionError and Timeout are OSErrors
         return StoreUnavailable(f"Could not reach Databricks to {op} '{rel}'. Check the connection and try again.", path=rel)
@@ -191,6 +184,12 @@ class VolumesFileStore(_SdkFileStore):
         # Single-thread upload: one PUT for anything under the SDK's 50 MB multipart threshold.
         # The Files API creates missing parent folders itself.
         self._files.upload(full, io.BytesIO(data), overwrite=overwrite, use_parallel=False)
+
+    def _write_stream(self, full: str, stream: Readable, *, overwrite: bool) -> None:
+        # A stream of unknown length: the SDK reads up to its multipart threshold (50 MB) and
+        # sends one PUT below it; above, a multipart upload that it aborts when reading or a
+        # part fails, so a file appears only when complete.
+        self._files.upload(full, stream, overwrite=overwrite, use_parallel=False)
 
     def _mkdir(self, full: str) -> None:
         self._files.create_directory(full)
