@@ -8,6 +8,8 @@ clock, so its retries (429 with Retry-After) never sleep.
 from __future__ import annotations
 
 import base64
+import hashlib
+import io
 import json
 import os
 import threading
@@ -330,6 +332,77 @@ def test_upload_refuses_existing_unless_overwrite(env: Env) -> None:
         env.store.upload("dir", b"x", "ann", overwrite=True)
 
 
+def _chunks(sizes: list[int], seen: list[int] | None = None) -> Iterator[bytes]:
+    """Deterministic chunks of the given sizes; `seen` counts how many were taken."""
+    for i, n in enumerate(sizes):
+        if seen is not None:
+            seen.append(i)
+        yield bytes((i + j) % 251 for j in range(n))
+
+
+def _leftovers(env: Env) -> list[str]:
+    """Staging files left behind, seen below the store (its listings hide them)."""
+    if env.fake is None:
+        assert env.local_root is not None
+        return [p.name for p in env.local_root.rglob("*") if ".tmp" in p.name]
+    return [n for n in env.fake.nodes if ".tmp" in n]
+
+
+def test_streamed_upload_under_the_cap(env: Env) -> None:
+    sizes = [300_000, 1, 700_001, 512 * 1024, 1_000_000]  # odd sizes, ~2.5 MB: over one DBFS block
+    data = b"".join(_chunks(sizes))
+    v = env.store.upload_stream("up/stream.bin", _chunks(sizes), "ann", limit=len(data))  # the cap is inclusive
+    assert (v.size, v.sha256) == (len(data), hashlib.sha256(data).hexdigest())
+    assert v.same_content(FileVersion.of(data)) and v.modified is not None
+    assert env.raw_get("up/stream.bin") == data
+    # A file-like source is read in chunks too; replacing needs overwrite.
+    with pytest.raises(FileExists):
+        env.store.upload_stream("up/stream.bin", io.BytesIO(b"new"), "ann", limit=10)
+    env.store.upload_stream("up/stream.bin", io.BytesIO(b"new"), "ann", overwrite=True, limit=10)
+    assert env.raw_get("up/stream.bin") == b"new"
+    assert env.store.upload_stream("empty.bin", iter([]), "ann", limit=0).size == 0
+    assert env.raw_get("empty.bin") == b""
+    assert [(e["action"], e["path"], e["size"], e["detail"]) for e in env.audit.tail()] == [
+        ("upload", "up/stream.bin", len(data), ""),
+        ("upload", "up/stream.bin", 3, "replaced"),
+        ("upload", "empty.bin", 0, ""),
+    ]
+    assert _leftovers(env) == []
+
+
+@pytest.mark.parametrize("replace", [False, True], ids=["new-file", "over-an-old-file"])
+def test_streamed_upload_over_the_cap_writes_nothing(env: Env, replace: bool) -> None:
+    if replace:
+        env.raw_put("up/big.bin", b"old")
+    limit = 2 * MiB + 512 * 1024
+    seen: list[int] = []
+    # Eight chunks of 512 KB: the sixth passes the cap, after DBFS has started sending blocks.
+    with pytest.raises(FileTooLarge) as info:
+        env.store.upload_stream("up/big.bin", _chunks([512 * 1024] * 8, seen), "ann", overwrite=replace, limit=limit)
+    assert info.value.limit == limit and info.value.size == 3 * MiB and info.value.path == "up/big.bin"
+    assert len(seen) == 6  # raised as soon as the cap was passed, not after reading it all
+    assert env.raw_get("up/big.bin") == (b"old" if replace else None)
+    assert _leftovers(env) == []
+    assert env.audit.tail() == []
+    if env.fake is not None:
+        assert env.fake.uploads == {}
+    if env.kind == "dbfs":
+        assert env.fake is not None and len(env.fake.calls_of("dbfs.add-block")) == 2  # it failed mid-upload
+
+
+def test_streamed_upload_error_from_the_source_writes_nothing(env: Env) -> None:
+    env.raw_put("f.bin", b"old")
+
+    def broken() -> Iterator[bytes]:
+        yield b"x" * (3 * MiB)
+        raise ConnectionResetError("the browser went away")
+
+    with pytest.raises(Exception):
+        env.store.upload_stream("f.bin", broken(), "ann", overwrite=True, limit=10 * MiB)
+    assert env.raw_get("f.bin") == b"old"
+    assert _leftovers(env) == []
+
+
 def test_download_errors(env: Env) -> None:
     with pytest.raises(FileNotFound):
         env.store.open_download("missing.bin")  # fails before the first chunk
@@ -493,7 +566,7 @@ def test_audit_records_every_change(env: Env) -> None:
     assert entries[0]["size"] == len(secret_text)
     assert entries[4]["detail"] == "to archive/q.sql"
     assert all(e["ts"].endswith("Z") for e in entries)
-    raw = env.audit.path.read_text()
+    raw = env.audit.sink.path.read_text()
     assert "confidential-content-42" not in raw and TOKEN not in raw
 
 
@@ -549,6 +622,33 @@ def test_dbfs_file_over_1mb_is_written_and_read_in_blocks(tmp_path: Path, server
     env.store.write_text("big/log.txt", text2, got.version, "ann")
     assert env.store.read_text("big/log.txt").text == text2
     assert len(fake.calls_of("dbfs.create")) == 2
+
+
+def test_dbfs_streamed_upload_sends_blocks_as_they_arrive(tmp_path: Path, server: tuple[FakeWorkspace, FakeFiles]) -> None:
+    env = build_env("dbfs", tmp_path, server)
+    fake = env.fake
+    assert fake is not None
+    sizes = [400_000] * 7  # 2.8 MB in chunks that do not line up with 1 MB blocks
+    data = b"".join(_chunks(sizes))
+    sent_when_read: list[int] = []
+
+    def source() -> Iterator[bytes]:
+        for chunk in _chunks(sizes):
+            sent_when_read.append(len(fake.calls_of("dbfs.add-block")))
+            yield chunk
+
+    env.store.upload_stream("big/stream.bin", source(), "ann", limit=len(data))
+    blocks = fake.calls_of("dbfs.add-block")
+    assert [b.details["size"] for b in blocks] == [MiB, MiB, len(data) - 2 * MiB]
+    assert sent_when_read[-1] == 2  # the first blocks were sent before the last chunk was read
+    assert len(fake.calls_of("dbfs.create")) == 1 and len(fake.calls_of("dbfs.close")) == 1
+    assert not fake.calls_of("dbfs.put")
+    assert fake.calls_of("dbfs.create")[0].path != "/FileStore/app_files/big/stream.bin"  # staged, then moved
+    assert fake.get_file("/FileStore/app_files/big/stream.bin") == data
+    assert _leftovers(env) == []
+    # At most 1 MB: one put, read ahead by one chunk to see that the source ended.
+    env.store.upload_stream("small.bin", _chunks([MiB // 2, MiB // 2]), "ann", limit=MiB)
+    assert [c.details["size"] for c in fake.calls_of("dbfs.put")] == [MiB]
 
 
 def test_dbfs_small_file_is_one_put(tmp_path: Path, server: tuple[FakeWorkspace, FakeFiles]) -> None:
@@ -618,6 +718,67 @@ def test_volumes_upload_uses_octet_stream_put(tmp_path: Path, server: tuple[Fake
     assert puts[0].body == b"hi"
 
 
+def multipart_client(ws: FakeWorkspace, *, min_stream: int = MiB, part: int = 512 * 1024) -> WorkspaceClient:
+    """A client whose SDK switches to multipart uploads above `min_stream` bytes (50 MB by default)."""
+    cfg = Config(host=ws.url, token=TOKEN, clock=FakeClock(), retry_timeout_seconds=5)
+    # Class-level settings, not Config arguments: set them before the client copies the config.
+    cfg.files_ext_multipart_upload_min_stream_size = min_stream
+    cfg.files_ext_multipart_upload_default_part_size = part
+    return WorkspaceClient(config=cfg)
+
+
+def test_volumes_multipart_upload_above_the_threshold(tmp_path: Path, server: tuple[FakeWorkspace, FakeFiles]) -> None:
+    env = build_env("volumes", tmp_path, server)
+    fake, ws = env.fake, env.ws
+    assert fake is not None and ws is not None
+    store = VolumesFileStore(multipart_client(ws), VOL_ROOT, MAX, audit=env.audit)
+    sizes = [300_000] * 8  # 2.4 MB: over the 1 MB threshold, five parts of 512 KB
+    data = b"".join(_chunks(sizes))
+    parts_when_read: list[int] = []
+
+    def source() -> Iterator[bytes]:
+        for chunk in _chunks(sizes):
+            parts_when_read.append(len(fake.calls_of("storage.put-part")))
+            yield chunk
+
+    v = store.upload_stream("big/multi.bin", source(), "ann", limit=len(data))
+    assert v.size == len(data) and v.sha256 == hashlib.sha256(data).hexdigest()
+    full = f"{VOL_ROOT}/big/multi.bin"
+    assert fake.get_file(full) == data
+    assert [c.details["overwrite"] for c in fake.calls_of("files.initiate-upload")] == ["false"]
+    puts = fake.calls_of("storage.put-part")
+    assert [p.details["part"] for p in puts] == [1, 2, 3, 4, 5]
+    assert [p.details["size"] for p in puts] == [512 * 1024] * 4 + [len(data) - 4 * 512 * 1024]
+    assert all(p.details["authorization"] is None for p in puts)  # presigned: no workspace token to storage
+    assert len(fake.calls_of("files.create-upload-part-urls")) == 5
+    assert [c.details["parts"] for c in fake.calls_of("files.complete-upload")] == [[1, 2, 3, 4, 5]]
+    assert not fake.calls_of("files.put") and fake.uploads == {}
+    assert parts_when_read[-1] >= 2  # parts went out while the source was still being read
+
+    # Replacing goes the same way, with overwrite; the old file stays until the upload completes.
+    data2 = data[::-1]
+    pieces = [data2[i : i + 100_000] for i in range(0, len(data2), 100_000)]
+    store.upload_stream("big/multi.bin", pieces, "ann", overwrite=True, limit=len(data2))
+    assert fake.calls_of("files.initiate-upload")[-1].details["overwrite"] == "true"
+    assert fake.get_file(full) == data2
+
+
+def test_volumes_multipart_upload_over_the_cap_is_aborted(tmp_path: Path, server: tuple[FakeWorkspace, FakeFiles]) -> None:
+    env = build_env("volumes", tmp_path, server)
+    fake, ws = env.fake, env.ws
+    assert fake is not None and ws is not None
+    store = VolumesFileStore(multipart_client(ws), VOL_ROOT, MAX, audit=env.audit)
+    full = f"{VOL_ROOT}/big/multi.bin"
+    fake.put_file(full, b"old")
+    with pytest.raises(FileTooLarge):
+        store.upload_stream("big/multi.bin", _chunks([256 * 1024] * 12), "ann", overwrite=True, limit=2 * MiB)
+    assert len(fake.calls_of("storage.put-part")) >= 1  # it failed mid-upload, after parts were sent
+    assert len(fake.calls_of("storage.abort")) == 1 and fake.uploads == {}
+    assert not fake.calls_of("files.complete-upload")
+    assert fake.get_file(full) == b"old"
+    assert env.audit.tail() == []
+
+
 # =========================================================================== failures of the service
 
 
@@ -641,8 +802,12 @@ def test_throttling_is_retried_by_the_sdk(remote_env: Env) -> None:
     assert remote_env.ws is not None
     remote_env.store.write_text("a.txt", "x", None, "ann")
     prefix = "/api/2.0/fs/" if remote_env.kind == "volumes" else "/api/2.0/dbfs/"
+    before = len(remote_env.ws.requests)
     remote_env.ws.fail(prefix, 429, times=2)
     assert remote_env.store.read_text("a.txt").text == "x"
+    sent = [(r.method, r.path) for r in remote_env.ws.requests[before:] if r.path.startswith(prefix)]
+    # Both 429s were served: the first call went out three times, then the read went on.
+    assert len(sent) > 3 and sent[:3] == [sent[0]] * 3 and sent[3] != sent[0]
 
 
 @pytest.mark.parametrize(("status", "words"), [(429, "busy"), (503, "busy"), (500, "internal error")])
@@ -666,6 +831,8 @@ def test_rejected_credentials(remote_env: Env, tmp_path: Path) -> None:
     store = cls(make_client(remote_env.ws, token="dapi-wrong"), root, MAX)
     with pytest.raises(FilePermissionDenied, match="credentials") as info:
         store.list(".")
+    # Databricks answers a bad token 403 "Invalid access token.": sign in again, not "no permission".
+    assert "reload the page to sign in again" in str(info.value) and "do not have permission" not in str(info.value)
     assert "dapi-wrong" not in str(info.value)
 
 
@@ -751,7 +918,7 @@ def test_audit_log_is_thread_safe_and_tails(tmp_path: Path) -> None:
         t.start()
     for t in threads:
         t.join()
-    lines = log.path.read_text().splitlines()
+    lines = log.sink.path.read_text().splitlines()
     assert len(lines) == 400
     assert all(set(json.loads(line)) == {"ts", "user", "action", "path", "size", "detail"} for line in lines)
     last = log.tail(10)
@@ -768,7 +935,7 @@ def test_audit_log_redacts_tokens_and_controls(tmp_path: Path) -> None:
         None,
         f"token {TOKEN} header Bearer abc.def jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig and s3cr3t-value",
     )
-    raw = log.path.read_text()
+    raw = log.sink.path.read_text()
     assert TOKEN not in raw and "abc.def" not in raw and "eyJhbGci" not in raw and "s3cr3t-value" not in raw
     assert "\n" not in e["user"] and len(raw.splitlines()) == 1
     assert log.record("u", "save", "p", 5, "x" * 5000)["detail"].endswith("…")

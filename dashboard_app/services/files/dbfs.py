@@ -8,21 +8,23 @@ refuse to delete an empty folder without `recursive`.
 
 On the wire DBFS paths have no scheme: dbfs:/FileStore/x is sent as /FileStore/x.
 
-Writes of more than 1 MB are staged: blocks go to a hidden temporary file next to the
-target, which then replaces it (delete + move). A failure mid-upload leaves the old file
-intact; only the instant between the delete and the move is unprotected, because DBFS move
-refuses to overwrite.
+Writes of more than 1 MB are staged: blocks go, as they are read, to a hidden temporary
+file next to the target, which then replaces it (delete + move). A failure mid-upload
+leaves the old file intact; only the instant between the delete and the move is
+unprotected, because DBFS move refuses to overwrite.
 """
 
 from __future__ import annotations
 
 import base64
+import io
+import itertools
 from typing import Any, Iterator
 
 from databricks.sdk.errors import NotFound
 from databricks.sdk.service.files import DbfsAPI
 
-from .store import FileEntry, FileStoreError, temp_name
+from .store import FileEntry, FileStoreError, Readable, temp_name
 from .volumes import ClientSource, _SdkFileStore
 
 DBFS_BLOCK_BYTES = 1024 * 1024  # the service's limit per put / add-block / read, before base64
@@ -72,7 +74,10 @@ class DbfsFileStore(_SdkFileStore):
 
     def _open_stream(self, full: str) -> Iterator[bytes]:
         wire = _wire(full)
-        first = self._api.read(wire, offset=0, length=DBFS_BLOCK_BYTES)  # fails now if missing
+        # One client for the whole stream: later blocks are read from another thread, after
+        # the request that knows the caller has moved on, and must still be read as them.
+        api = self._api
+        first = api.read(wire, offset=0, length=DBFS_BLOCK_BYTES)  # fails now if missing
 
         def chunks() -> Iterator[bytes]:
             resp, offset = first, 0
@@ -80,19 +85,27 @@ class DbfsFileStore(_SdkFileStore):
                 data = base64.b64decode(resp.data or "")
                 yield data
                 offset += len(data)
-                resp = self._api.read(wire, offset=offset, length=DBFS_BLOCK_BYTES)
+                resp = api.read(wire, offset=offset, length=DBFS_BLOCK_BYTES)
 
         return chunks()
 
     def _write_bytes(self, full: str, data: bytes, *, overwrite: bool) -> None:
+        self._write_stream(full, io.BytesIO(data), overwrite=overwrite)
+
+    def _write_stream(self, full: str, stream: Readable, *, overwrite: bool) -> None:
         wire = _wire(full)
-        if len(data) <= DBFS_BLOCK_BYTES:
-            self._api.put(wire, contents=base64.b64encode(data).decode("ascii"), overwrite=overwrite)
+        # Reading a second block tells a file of at most 1 MB (one put) from a bigger one.
+        first = stream.read(DBFS_BLOCK_BYTES)
+        second = stream.read(DBFS_BLOCK_BYTES) if len(first) == DBFS_BLOCK_BYTES else b""
+        if not second:
+            self._api.put(wire, contents=base64.b64encode(first).decode("ascii"), overwrite=overwrite)
             return
         parent, _, _ = wire.rpartition("/")
         tmp = f"{parent}/{temp_name()}"
+        blocks = itertools.chain((first, second), iter(lambda: stream.read(DBFS_BLOCK_BYTES), b""))
+        del first, second  # the chain lets go of them once sent
         try:
-            self._upload_blocks(tmp, data)
+            self._upload_blocks(tmp, blocks)
             if overwrite:
                 try:
                     self._api.delete(wire, recursive=False)
@@ -106,11 +119,10 @@ class DbfsFileStore(_SdkFileStore):
                 pass
             raise
 
-    def _upload_blocks(self, wire: str, data: bytes) -> None:
+    def _upload_blocks(self, wire: str, blocks: Iterator[bytes]) -> None:
         handle = self._api.create(wire, overwrite=False).handle
         try:
-            for start in range(0, len(data), DBFS_BLOCK_BYTES):
-                block = data[start : start + DBFS_BLOCK_BYTES]
+            for block in blocks:
                 self._api.add_block(handle, base64.b64encode(block).decode("ascii"))
         except BaseException:
             try:

@@ -9,6 +9,7 @@ are refused by the path policy, and hidden from listings.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import shutil
 import stat as stat_mod
@@ -24,6 +25,7 @@ from .store import (
     FilePermissionDenied,
     FileStore,
     FileStoreError,
+    Readable,
     temp_name,
 )
 
@@ -75,6 +77,9 @@ class LocalFileStore(FileStore):
         return chunks()
 
     def _write_bytes(self, full: str, data: bytes, *, overwrite: bool) -> None:
+        self._write_stream(full, io.BytesIO(data), overwrite=overwrite)
+
+    def _write_stream(self, full: str, stream: Readable, *, overwrite: bool) -> None:
         parent = os.path.dirname(full)
         os.makedirs(parent, exist_ok=True)
         # Short random name: the target's own name may already be 255 bytes long.
@@ -82,7 +87,8 @@ class LocalFileStore(FileStore):
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(data)
+                while chunk := stream.read(CHUNK_BYTES):
+                    f.write(chunk)
                 f.flush()
                 os.fsync(f.fileno())
             try:
