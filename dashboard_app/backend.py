@@ -37,8 +37,10 @@ class Services:
 
     @functools.cached_property
     def audit(self) -> "AuditLog":
-        from .services.audit import AuditLog
+        from .services.audit import AuditLog, DatabaseTable
 
+        if self.settings.effective_audit_log == "database":
+            return AuditLog(DatabaseTable(self.history.engine), secrets=self.settings.secrets())
         return AuditLog(self.settings.data_dir / "audit.jsonl", secrets=self.settings.secrets())
 
     @functools.cached_property
@@ -61,7 +63,7 @@ def build_engine(settings: Settings) -> QueryEngine:
         return DatabricksEngine(settings)
     from .services.sql.local import LocalEngine
 
-    return LocalEngine(settings.data_dir)
+    return LocalEngine(settings.data_dir, settings.effective_files_root)
 
 
 @functools.lru_cache(maxsize=1)

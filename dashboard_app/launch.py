@@ -39,6 +39,26 @@ def check_port(port: int) -> None:
             fail(f"port {port} is already in use: stop what holds it or choose another with PORT=<n>")
 
 
+def single_process_problem(env: dict[str, str]) -> str | None:
+    """Why the environment would start several backend processes, or None.
+
+    Running statements, the result store, per-path save locks and caches live in this one
+    process; a second worker (or state in Redis, which is what makes Reflex start several)
+    would silently split them between processes.
+    """
+    for name in ("REFLEX_REDIS_URL", "REDIS_URL"):
+        if env.get(name, "").strip():
+            return f"{name} is set, but the app keeps its state in one process: unset it (several workers are not supported yet)"
+    for name in ("GRANIAN_WORKERS", "WEB_CONCURRENCY"):
+        value = env.get(name, "").strip()
+        if value and value != "1":
+            return f"{name}={value} would start several workers, but the app keeps its state in one process: unset it or set 1"
+    args = env.get("GUNICORN_CMD_ARGS", "")
+    if any(flag in args.split() or any(a.startswith(flag + "=") for a in args.split()) for flag in ("--workers", "-w", "--threads")):
+        return "GUNICORN_CMD_ARGS asks for several workers, but the app keeps its state in one process: remove --workers / --threads"
+    return None
+
+
 def reflex_env() -> dict[str, str]:
     env = dict(os.environ)
     for key, value in REFLEX_ENV.items():
@@ -65,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
     except SettingsError as err:
         fail(str(err))
+    problem = single_process_problem(dict(os.environ))
+    if problem:
+        fail(problem)
     if not 0 < args.port < 65536:
         fail(f"port {args.port} is not a valid TCP port")
     try:
@@ -78,6 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         print(f"dashboard_app: configuration OK ({'Databricks ' + settings.databricks_host if settings.uses_databricks else 'embedded DuckDB'})")
         return 0
+    if settings.is_databricks_app and settings.effective_db_url.startswith("sqlite"):
+        print(
+            "dashboard_app: note: history and the audit log are in a SQLite file on this container's disk, "
+            "which a redeploy erases; set APP_DB_URL to a PostgreSQL database to keep them",
+            file=sys.stderr,
+        )
     check_port(args.port)
     cmd = [
         sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",

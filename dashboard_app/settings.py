@@ -7,8 +7,10 @@ Every problem is reported as a one-line `SettingsError` naming the variable, nev
 from __future__ import annotations
 
 import functools
+import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -71,12 +73,20 @@ class Settings(BaseSettings):
     page_size: int = Field(100, alias="APP_PAGE_SIZE", ge=10, le=1000)
     read_only: bool = Field(False, alias="APP_READ_ONLY")
 
+    # --- Audit ---
+    # "file": <APP_DATA_DIR>/audit.jsonl; "database": the app database (APP_DB_URL), which
+    # outlives a Databricks App's container. Empty: the database inside an App, else the file.
+    audit_log: Literal["", "file", "database"] = Field("", alias="APP_AUDIT_LOG")
+
     @field_validator("databricks_host")
     @classmethod
     def _host(cls, v: str) -> str:
         v = v.strip().rstrip("/")
         if v and not v.startswith(("https://", "http://")):
             v = "https://" + v
+        if v.startswith("http://") and not _is_loopback(urlsplit(v).hostname or ""):
+            # Plain HTTP would carry tokens in clear text: only to this machine (a local proxy).
+            raise ValueError("http:// is allowed only for loopback hosts (127.0.0.1, ::1, localhost): use https://")
         return v
 
     @field_validator("data_dir", mode="before")
@@ -104,6 +114,11 @@ class Settings(BaseSettings):
             )
         if not (self.warehouse_id or self.http_path):
             raise ValueError("DATABRICKS_HOST is set: set DATABRICKS_WAREHOUSE_ID (or DATABRICKS_HTTP_PATH)")
+        if self.run_as == "user" and not self.is_databricks_app:
+            raise ValueError(
+                "APP_RUN_AS=user runs calls with the token a Databricks App forwards, and this is not running as an App: "
+                "use APP_RUN_AS=service_principal"
+            )
         return self
 
     # --- derived ---
@@ -135,6 +150,10 @@ class Settings(BaseSettings):
     def effective_db_url(self) -> str:
         return self.db_url or f"sqlite:///{self.data_dir / 'app.db'}"
 
+    @property
+    def effective_audit_log(self) -> str:
+        return self.audit_log or ("database" if self.is_databricks_app else "file")
+
     def secrets(self) -> list[str]:
         """Every configured secret value, for leak checks."""
         out = []
@@ -142,6 +161,15 @@ class Settings(BaseSettings):
             if s is not None and s.get_secret_value():
                 out.append(s.get_secret_value())
         return out
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _format(err: ValidationError) -> str:

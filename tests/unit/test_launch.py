@@ -55,3 +55,10 @@ def test_check_passes_on_the_embedded_default(tmp_path):
     proc = launch("--check", APP_DATA_DIR=str(tmp_path))
     assert proc.returncode == 0 and "embedded DuckDB" in proc.stdout
     assert (tmp_path / "samples.duckdb").exists()
+
+
+def test_several_workers_or_redis_are_refused(tmp_path):
+    for env in ({"REFLEX_REDIS_URL": "redis://localhost:6379"}, {"GRANIAN_WORKERS": "4"}, {"GUNICORN_CMD_ARGS": "--workers 3"}):
+        line = one_line_error(launch("--check", APP_DATA_DIR=str(tmp_path), **env))
+        assert next(iter(env)) in line and "one process" in line
+    assert launch("--check", APP_DATA_DIR=str(tmp_path), GRANIAN_WORKERS="1").returncode == 0

@@ -158,9 +158,16 @@ def test_samples_are_read_only(engine):
 
 def test_concurrent_queries_do_not_block_each_other(engine):
     scope = CancelScope()
-    slow = threading.Thread(
-        target=lambda: pytest.raises(QueryCancelled, run, engine, "SELECT count(*) FROM range(1000000000000) a, range(100) b", scope=scope)
-    )
+    outcome: list[object] = []
+
+    def slow_query() -> None:
+        # A failed assertion in a thread is only a warning: hand the outcome to the test instead.
+        try:
+            outcome.append(run(engine, "SELECT count(*) FROM range(1000000000000) a, range(100) b", scope=scope))
+        except BaseException as err:  # noqa: BLE001 - checked below
+            outcome.append(err)
+
+    slow = threading.Thread(target=slow_query)
     slow.start()
     try:
         assert run(engine, "SELECT 7 AS x").table.to_pylist() == [{"x": 7}]
@@ -168,3 +175,50 @@ def test_concurrent_queries_do_not_block_each_other(engine):
         scope.cancel()
         slow.join(10)
     assert not slow.is_alive()
+    assert len(outcome) == 1 and isinstance(outcome[0], QueryCancelled), outcome
+
+
+@pytest.fixture(scope="module")
+def locked(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("locked")
+    (tmp / "files").mkdir()
+    (tmp / "files" / "a.csv").write_text("x,y\n1,2\n")
+    (tmp / "outside.csv").write_text("x\n1\n")
+    e = LocalEngine(tmp / "data", files_root=tmp / "files")
+    yield e, tmp
+    e.close()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "SELECT * FROM read_csv('{tmp}/outside.csv')",
+        "SELECT * FROM read_csv('{tmp}/files/../outside.csv')",
+        "COPY (SELECT 1) TO '{tmp}/written.csv'",
+        "ATTACH '{tmp}/other.duckdb' AS other",
+        "SELECT * FROM glob('/*')",
+    ],
+)
+def test_host_files_outside_the_files_root_are_refused(locked, sql):
+    engine, tmp = locked
+    with pytest.raises(QueryError) as info:
+        run(engine, sql.format(tmp=tmp))
+    assert "APP_FILES_ROOT" in str(info.value) and "Databricks warehouse" in str(info.value)
+    assert not (tmp / "written.csv").exists() and not (tmp / "other.duckdb").exists()
+
+
+def test_files_under_the_root_can_be_read_and_written(locked):
+    engine, tmp = locked
+    assert run(engine, f"SELECT y FROM read_csv('{tmp}/files/a.csv')").table.column(0).to_pylist() == [2]
+    run(engine, f"COPY (SELECT 7 AS n) TO '{tmp}/files/out.csv'")
+    assert (tmp / "files" / "out.csv").read_text().split() == ["n", "7"]
+
+
+@pytest.mark.parametrize("sql", ["SET enable_external_access = true", "RESET allowed_directories", "SET lock_configuration = false"])
+def test_no_statement_can_lift_the_lock(locked, sql):
+    engine, tmp = locked
+    with pytest.raises(QueryError, match="locked"):
+        run(engine, sql)
+    with pytest.raises(QueryError, match="APP_FILES_ROOT"):
+        run(engine, f"SELECT * FROM read_csv('{tmp}/outside.csv')")

@@ -80,3 +80,45 @@ def test_env_file_is_read(tmp_path, monkeypatch):
     env.write_text("APP_MAX_RESULT_ROWS=777\nAPP_READ_ONLY=true\n")
     s = Settings(_env_file=str(env))  # type: ignore[call-arg]
     assert s.max_result_rows == 777 and s.read_only
+
+
+def databricks_env(monkeypatch, host: str) -> None:
+    monkeypatch.setenv("DATABRICKS_HOST", host)
+    monkeypatch.setenv("DATABRICKS_TOKEN", "dapi-secret")
+    monkeypatch.setenv("DATABRICKS_WAREHOUSE_ID", "abc123")
+
+
+@pytest.mark.parametrize("host", ["http://adb-123.azuredatabricks.net", "http://10.0.0.5:8080", "http://127.0.0.1.example.com"])
+def test_plain_http_only_to_loopback(monkeypatch, host):
+    databricks_env(monkeypatch, host)
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert "DATABRICKS_HOST" in str(info.value) and "https://" in str(info.value)
+    assert "dapi-secret" not in str(info.value)
+
+
+@pytest.mark.parametrize("host", ["http://127.0.0.1:8123", "http://localhost:80", "http://[::1]:9000", "https://adb-1.net"])
+def test_loopback_http_and_https_are_accepted(monkeypatch, host):
+    databricks_env(monkeypatch, host)
+    assert load_settings().databricks_host == host
+
+
+def test_run_as_user_needs_a_databricks_app(monkeypatch):
+    databricks_env(monkeypatch, "https://adb-1.net")
+    monkeypatch.setenv("APP_RUN_AS", "user")
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert "APP_RUN_AS=user" in str(info.value)
+    monkeypatch.setenv("DATABRICKS_APP_NAME", "app")
+    assert load_settings().run_as == "user"
+
+
+def test_audit_log_survives_a_redeploy_inside_an_app(monkeypatch):
+    assert load_settings().effective_audit_log == "file"
+    monkeypatch.setenv("DATABRICKS_APP_NAME", "app")
+    assert load_settings().effective_audit_log == "database"
+    monkeypatch.setenv("APP_AUDIT_LOG", "file")
+    assert load_settings().effective_audit_log == "file"
+    monkeypatch.setenv("APP_AUDIT_LOG", "somewhere")
+    with pytest.raises(SettingsError, match="APP_AUDIT_LOG"):
+        load_settings()

@@ -3,10 +3,15 @@
 Catalogs: `samples` (read-only, built by sample_data) and `main` (the user's own, writable,
 schema `default`). DuckDB reserves the catalog name `main`, so the user's database is attached
 as `main_db` and `dialect_bridge` rewrites `main.x.y` in the SQL text; the UI shows `main`.
+
+DuckDB can otherwise read and write any file the process can (`read_csv('/etc/passwd')`,
+`COPY ... TO`, `ATTACH`, extensions): once its own databases are attached, file access is
+limited to the files root and the configuration is locked, so no statement can undo it.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from pathlib import Path
@@ -38,15 +43,27 @@ BATCH_ROWS = 64 * 1024
 class LocalEngine:
     label = "Local DuckDB · sample data"
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, files_root: Path | str | None = None):
         self.data_dir = Path(data_dir)
         ensure_writable_dir(self.data_dir)
         samples = sample_data.ensure(self.data_dir)
+        # Resolved, as DuckDB compares the paths a statement names against it.
+        self.files_root = Path(files_root).expanduser().resolve() if files_root else None
         self._con = duckdb.connect(":memory:")
         self._con.execute(f"ATTACH '{_sql_str(str(samples))}' AS samples (READ_ONLY)")
         self._con.execute(f"ATTACH '{_sql_str(str(self.data_dir / USER_DB_FILE))}' AS {LOCAL_MAIN}")
         self._con.execute(f'CREATE SCHEMA IF NOT EXISTS {LOCAL_MAIN}."default"')
+        self._lock_down()
         self._lock = threading.Lock()  # guards cursor creation on the shared connection
+
+    def _lock_down(self) -> None:
+        """Files only under the files root from here on, and no SET can change that."""
+        spill = self.data_dir / "duckdb_tmp"
+        self._con.execute(f"SET temp_directory = '{_sql_str(str(spill))}'")
+        if self.files_root is not None:
+            self._con.execute(f"SET allowed_directories = ['{_sql_str(str(self.files_root))}/']")
+        self._con.execute("SET enable_external_access = false")
+        self._con.execute("SET lock_configuration = true")
 
     # --- queries ---
     def _cursor(self) -> duckdb.DuckDBPyConnection:
@@ -94,7 +111,7 @@ class LocalEngine:
                 except duckdb.Error as err:
                     if scope.cancelled:
                         scope.raise_if_cancelled(timeout_s)
-                    raise _query_error(err) from None
+                    raise _query_error(err, self.files_root) from None
         finally:
             scope.disarm()
             cur.close()
@@ -162,8 +179,29 @@ def _sql_str(value: str) -> str:
     return value.replace("'", "''")
 
 
-def _query_error(err: duckdb.Error) -> QueryError:
+_NO_ACCESS = re.compile(r'Cannot access (?:file|directory) "(?P<path>[^"]*)" - file system operations are disabled')
+
+
+def _outside_files_root(message: str, files_root: Path | None) -> str | None:
+    m = _NO_ACCESS.search(message)
+    if m is None:
+        return None
+    where = (
+        f"only files under the files root (APP_FILES_ROOT = {files_root})"
+        if files_root is not None
+        else "no files (APP_FILES_ROOT sets the folder it may use)"
+    )
+    return (
+        f"The embedded engine may read and write {where}; '{m.group('path')}' is outside it. "
+        "Put the file under APP_FILES_ROOT, or run the statement on a Databricks warehouse."
+    )
+
+
+def _query_error(err: duckdb.Error, files_root: Path | None = None) -> QueryError:
     message = to_databricks_names(str(err)).strip()
+    refused = _outside_files_root(message, files_root)
+    if refused is not None:
+        return QueryError(refused)
     line = None
     # DuckDB reports "LINE n:" for parser errors; keep it so the editor can point there.
     for part in message.splitlines():
