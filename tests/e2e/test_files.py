@@ -85,7 +85,8 @@ def test_sql_file_opens_in_the_sql_editor_and_runs(page: Page, app):
     page.locator("#open-in-sql").click()
     expect(page.locator("#sql-editor")).to_have_value("SELECT count(*) AS regions FROM samples.tpch.region")
     page.locator("#run-button").click()
-    expect(page.locator("#results-table")).to_contain_text("5")
+    expect(page.locator("#results-table thead th").nth(1).locator("div").first).to_have_text("regions")
+    expect(page.locator("#results-table tbody tr").first.locator("td").nth(1)).to_have_text("5")
 
 
 def test_binary_file_is_download_only_and_delete_asks(page: Page, app):
