@@ -76,6 +76,43 @@ def engine_baseline(data_dir: Path) -> list[float]:
     return times
 
 
+TYPICAL = (
+    "SELECT date_format(o_orderdate, 'yyyy-MM') AS month, o_orderpriority, count(*) AS orders, "
+    "round(sum(nvl(o_totalprice, 0)), 2) AS revenue FROM samples.tpch.orders "
+    "WHERE o_orderdate >= DATE'1995-01-01' GROUP BY ALL ORDER BY month, o_orderpriority"
+)
+
+
+def translation_cost(data_dir: Path) -> None:
+    """Databricks -> DuckDB translation of a typical query, first time and cached, beside the
+    engine's time for the same query."""
+    from dashboard_app.services.sql.translation import core
+
+    cold, warm = [], []
+    for i in range(RUNS):
+        text = TYPICAL + f" LIMIT {1000 + i}"  # a new text each time: no cache hit
+        start = time.perf_counter()
+        core.translate(text)
+        cold.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        core.translate(text)
+        warm.append((time.perf_counter() - start) * 1000)
+    engine = LocalEngine(data_dir)
+    try:
+        runs = []
+        for _ in range(WARMUP + 20):
+            start = time.perf_counter()
+            engine.execute(TYPICAL, identity=Identity(user="bench@localhost"), row_limit=100_000, timeout_s=60)
+            runs.append((time.perf_counter() - start) * 1000)
+        runs = runs[WARMUP:]
+    finally:
+        engine.close()
+    print(f"translate (new text)   p50 {p50(cold):8.3f} ms   p95 {p95(cold):8.3f} ms")
+    print(f"translate (cached)     p50 {p50(warm):8.4f} ms   p95 {p95(warm):8.4f} ms")
+    print(f"engine, typical query  p50 {p50(runs):8.2f} ms (translation included, cached after the first run)")
+    print(f"ratio  translation (new text) / engine = {p50(cold) / p50(runs):.3f} ; cached: {p50(warm) / p50(runs):.5f}")
+
+
 def app_run(app_page: AppPage, n: int) -> tuple[float, dict | None]:
     app_page.prepare(sql_for(n))
     wait_quiet(1.0)
@@ -98,6 +135,7 @@ def main() -> int:
         t = time.perf_counter()
         engine_ms = engine_baseline(data_dir)
         print(f"engine baseline: {RUNS} runs in {time.perf_counter() - t:.1f} s", flush=True)
+        translation_cost(data_dir)
 
         t = time.perf_counter()
         floor = start_floor_app()

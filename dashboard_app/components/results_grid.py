@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ..state.results import ResultsState
+from .engine_sql import engine_sql
 
 
 def _header_cell(col: rx.Var) -> rx.Component:
@@ -126,6 +127,7 @@ def results_grid() -> rx.Component:
                 max_height="60vh",
                 overflow_y="auto",
             ),
+            engine_sql(ResultsState.engine_sql, "result-engine-sql"),
             row_dialog(),
             width="100%",
             spacing="2",

@@ -8,6 +8,7 @@ from ..state.history import HistoryState
 from ..state.query import QueryState
 from ..state.warehouse import WarehouseState
 from .code_area import code_area
+from .engine_sql import engine_sql
 from .confirm import confirm_alert, prompt_dialog
 
 
@@ -69,11 +70,18 @@ def messages() -> rx.Component:
             rx.callout.root(
                 rx.callout.icon(rx.icon("triangle-alert")),
                 rx.callout.text(
-                    rx.cond(QueryState.error_line > 0, rx.el.strong("Line ", QueryState.error_line, ": ")),
+                    rx.cond(
+                        QueryState.error_line > 0,
+                        rx.el.strong(
+                            "Line ", QueryState.error_line,
+                            rx.cond(QueryState.error_column > 0, rx.fragment(", column ", QueryState.error_column), ""), ": ",
+                        ),
+                    ),
                     QueryState.error,
                     white_space="pre-wrap",
                     font_family="var(--code-font-family)",
                 ),
+                engine_sql(QueryState.error_engine_sql, "error-engine-sql"),
                 color_scheme="red",
                 role="alert",
                 id="query-error",

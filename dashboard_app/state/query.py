@@ -36,6 +36,8 @@ class QueryState(AppState):
     elapsed: float = 0.0
     error: str = ""
     error_line: int = 0
+    error_column: int = 0
+    error_engine_sql: str = ""  # what the embedded engine ran, for an error in translated SQL
     notice: str = ""
 
     # One entry per statement of the last run: kind, status, rows, time, result id.
@@ -78,6 +80,7 @@ class QueryState(AppState):
         """Shows the run as started in the same update that accepted it."""
         self.running, self.elapsed = True, 0.0
         self.error, self.notice, self.error_line = "", "", 0
+        self.error_column, self.error_engine_sql = 0, ""
         self.statements, self.selected = [], -1
 
     async def _launch(self, parts: list[str], *, confirmed: bool):
@@ -194,7 +197,8 @@ class QueryState(AppState):
                     async with self:
                         self.statements = [*self.statements, summary]
                         self.error = _error_text(err, index, len(parts))
-                        self.error_line = err.line or 0
+                        self.error_line, self.error_column = err.line or 0, err.column or 0
+                        self.error_engine_sql = err.engine_sql
                         self._end(token, started)
                     await asyncio.to_thread(
                         svc.history.record, identity.user, stmt, duration_ms=0, rows=0, truncated=False,

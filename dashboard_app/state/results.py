@@ -32,6 +32,7 @@ class ResultsState(AppState):
     page_input: str = "1"
     error: str = ""
     all_columns: int = 0  # the result's width; the grid shows at most MAX_COLUMNS
+    engine_sql: str = ""  # the DuckDB SQL the embedded engine ran, when it differs
 
     # One row in full, on demand (the grid shortens long values).
     row_open: bool = False
@@ -78,6 +79,7 @@ class ResultsState(AppState):
         self.truncated = result.truncated
         self.row_limit = result.row_limit
         self.duration = result.elapsed_s
+        self.engine_sql = result.engine_sql
         self.sort_col, self.sort_desc = "", False
 
     async def _load(self, rid: str) -> bool:

@@ -200,3 +200,26 @@ def test_schema_with_hundreds_of_tables_lists_a_bounded_number(page: Page):
     expect(tree.locator(".schema-node")).to_have_count(3 + 300 + 1)  # main, default, wide; 300 tables; samples
     page.get_by_placeholder("Filter").fill("t349")
     expect(tree.locator('.schema-node[data-name="t349"]')).to_be_visible()
+
+
+def test_databricks_sql_runs_locally_and_shows_the_duckdb_sql_on_demand(page: Page):
+    run(page, "SELECT date_format(DATE'2024-03-05', 'yyyy-MM') AS m, nvl(NULL, 7) AS n")
+    wait_idle(page)
+    cells = page.locator("#results-table tbody tr").first.locator("td")
+    expect(cells.nth(1)).to_have_text("2024-03")
+    expect(cells.nth(2)).to_have_text("7")
+    ran = page.locator("#result-engine-sql")
+    expect(ran.locator("pre")).not_to_be_visible()  # folded until asked for
+    ran.locator("summary").click()
+    expect(ran.locator("pre")).to_contain_text("COALESCE")
+
+    # An error points at what the user wrote, not at the generated SQL.
+    run(page, "SELECT date_format(o_orderdate, 'yyyy'),\n       nvl(o_missing, 0)\nFROM samples.tpch.orders")
+    error = page.locator("#query-error")
+    expect(error).to_contain_text("Line 2, column 12")
+    expect(error).to_contain_text("o_missing")
+    expect(error.locator("p, span").first).not_to_contain_text("STRFTIME")
+    # Something only a warehouse has is named as such.
+    run(page, "SELECT * FROM samples.tpch.orders VERSION AS OF 1")
+    expect(error).to_contain_text("Delta time travel")
+    expect(error).to_contain_text("Databricks SQL warehouse")

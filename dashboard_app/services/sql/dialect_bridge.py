@@ -21,6 +21,16 @@ _TOKENIZER = Dialect.get_or_raise("databricks").tokenizer_class()
 
 
 def to_duckdb(sql: str, *, params: bool = False) -> str:
+    """The token-level rewrite, for text sqlglot cannot parse (see the translation package)."""
+    return _rewrite(sql, params=params, catalogs_only=False)
+
+
+def rename_catalogs(sql: str) -> str:
+    """Only `main` -> `main_db` where it names the catalog; the rest is left to sqlglot."""
+    return _rewrite(sql, params=False, catalogs_only=True)
+
+
+def _rewrite(sql: str, *, params: bool, catalogs_only: bool) -> str:
     try:
         tokens = _TOKENIZER.tokenize(sql)
     except TokenError:
@@ -36,8 +46,10 @@ def to_duckdb(sql: str, *, params: bool = False) -> str:
             name = tok.text
             if name.lower() == "main" and followed_by_dot and _three_part(tokens, i):
                 edits.append((tok.start, tok.end, LOCAL_MAIN))
-            else:
+            elif not catalogs_only:
                 edits.append((tok.start, tok.end, '"' + name.replace('"', '""') + '"'))
+        elif catalogs_only and not (tok.token_type == TokenType.VAR and tok.text.lower() == "main"):
+            continue
         elif tok.token_type == TokenType.STRING and raw.startswith('"'):
             edits.append((tok.start, tok.end, "'" + tok.text.replace("'", "''") + "'"))
         elif tok.token_type == TokenType.VAR and tok.text.lower() == "main" and followed_by_dot and not preceded_by_dot and _three_part(tokens, i):

@@ -18,10 +18,13 @@ import pyarrow as pa
 class QueryError(Exception):
     """A statement failed in the engine; the message is safe to show to the user."""
 
-    def __init__(self, message: str, *, line: int | None = None, column: int | None = None):
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None, engine_sql: str = ""):
         super().__init__(message)
         self.line = line
         self.column = column
+        # The SQL the engine actually ran, where it differs from the user's (the embedded
+        # engine's DuckDB translation); shown on demand.
+        self.engine_sql = engine_sql
 
 
 class QueryCancelled(QueryError):
@@ -77,6 +80,7 @@ class QueryResult:
     truncated: bool
     elapsed_s: float
     row_limit: int
+    engine_sql: str = ""  # see QueryError.engine_sql
 
     @property
     def row_count(self) -> int:

@@ -69,6 +69,11 @@ def _make_parser_class() -> type:
 _PARSER_CLASS = _make_parser_class()
 
 
+def quiet_parser() -> Any:
+    """A Databricks-dialect sqlglot parser that logs nothing of the SQL (one per parse)."""
+    return _PARSER_CLASS(dialect=_DIALECT)
+
+
 # --------------------------------------------------------------------------
 # Result types
 # --------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import duckdb
 
 from ...settings import ensure_writable_dir
 from . import sample_data
-from .dialect_bridge import LOCAL_MAIN, to_duckdb, to_databricks_names
+from .dialect_bridge import LOCAL_MAIN, to_databricks_names
 from .engine import (
     CancelScope,
     ColumnInfo,
@@ -35,6 +35,8 @@ from .engine import (
     collect_limited,
     timeout_timer,
 )
+from .translation import Translation, translate
+from .translation.positions import locate
 
 USER_DB_FILE = "main.duckdb"
 BATCH_ROWS = 64 * 1024
@@ -86,6 +88,7 @@ class LocalEngine:
     ) -> QueryResult:
         scope = scope or CancelScope()
         start = time.perf_counter()
+        translation = translate(sql, params=bool(params))  # Unsupported: before any work
         cur = self._cursor()
         try:
             scope.arm(cur.interrupt)
@@ -93,7 +96,7 @@ class LocalEngine:
                 try:
                     scope.raise_if_cancelled(timeout_s)
                     # A relation streams Arrow batches without materialising the whole result.
-                    rel = cur.sql(to_duckdb(sql, params=bool(params)), params=dict(params) if params else None)
+                    rel = cur.sql(translation.sql, params=dict(params) if params else None)
                     if rel is None:
                         # A statement without a result set (SET, USE ...): report it as no rows.
                         table, truncated = collect_limited([], row_limit, scope)
@@ -111,7 +114,7 @@ class LocalEngine:
                 except duckdb.Error as err:
                     if scope.cancelled:
                         scope.raise_if_cancelled(timeout_s)
-                    raise _query_error(err, self.files_root) from None
+                    raise _query_error(err, self.files_root, translation) from None
         finally:
             scope.disarm()
             cur.close()
@@ -121,6 +124,7 @@ class LocalEngine:
             truncated=truncated,
             elapsed_s=time.perf_counter() - start,
             row_limit=row_limit,
+            engine_sql=_shown(translation),
         )
 
     # --- metadata ---
@@ -197,17 +201,14 @@ def _outside_files_root(message: str, files_root: Path | None) -> str | None:
     )
 
 
-def _query_error(err: duckdb.Error, files_root: Path | None = None) -> QueryError:
+def _shown(translation: Translation) -> str:
+    return to_databricks_names(translation.sql) if translation.sql != translation.source else ""
+
+
+def _query_error(err: duckdb.Error, files_root: Path | None, translation: Translation) -> QueryError:
     message = to_databricks_names(str(err)).strip()
     refused = _outside_files_root(message, files_root)
     if refused is not None:
         return QueryError(refused)
-    line = None
-    # DuckDB reports "LINE n:" for parser errors; keep it so the editor can point there.
-    for part in message.splitlines():
-        if part.startswith("LINE ") and ":" in part:
-            try:
-                line = int(part[5 : part.index(":")])
-            except ValueError:
-                pass
-    return QueryError(message, line=line)
+    message, line, column = locate(message, translation)
+    return QueryError(message, line=line, column=column, engine_sql=_shown(translation))
