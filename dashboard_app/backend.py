@@ -19,6 +19,8 @@ from .services.sql.engine import Identity, QueryEngine
 
 if TYPE_CHECKING:
     from .services.audit import AuditLog
+    from .services.dashboards.refresh import Refresher
+    from .services.dashboards.store import DashboardStore
     from .services.files.store import FileStore
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,27 @@ class Services:
         if self.settings.effective_audit_log == "database":
             return AuditLog(DatabaseTable(self.history.engine), secrets=self.settings.secrets())
         return AuditLog(self.settings.data_dir / "audit.jsonl", secrets=self.settings.secrets())
+
+    @functools.cached_property
+    def dashboards(self) -> "DashboardStore":
+        from .services.dashboards import example
+        from .services.dashboards.store import DashboardStore
+
+        store = DashboardStore(self.history.engine)
+        if not self.settings.uses_databricks:
+            example.install(store, owner=self.settings.local_user)
+        return store
+
+    @functools.cached_property
+    def refresher(self) -> "Refresher":
+        from .services.dashboards.refresh import Limits, Refresher
+
+        s = self.settings
+        limits = Limits(
+            row_limit=s.max_result_rows, timeout_s=s.query_timeout_s, read_only_mode=s.read_only,
+            concurrency=s.dashboard_concurrency, cache_ttl_s=s.dashboard_cache_s,
+        )
+        return Refresher(self.engine, limits)
 
     @functools.cached_property
     def files(self) -> "FileStore":

@@ -2,10 +2,13 @@
 
 import reflex as rx
 
-from .api import routes
+from .api.app import build
+from .pages.dashboards import LIST_ON_LOAD, VIEW_ON_LOAD, dashboard_list, dashboard_view
 from .pages.files import ON_LOAD as FILES_ON_LOAD, files_page
 from .pages.workbench import ON_LOAD as WORKBENCH_ON_LOAD, workbench
 
-app = rx.App(api_transformer=routes(), stylesheets=["/app.css"])
+app = rx.App(api_transformer=build(), stylesheets=["/app.css"])
 app.add_page(workbench, route="/", title="SQL · Lakehouse workbench", on_load=WORKBENCH_ON_LOAD)
 app.add_page(files_page, route="/files", title="Files · Lakehouse workbench", on_load=FILES_ON_LOAD)
+app.add_page(dashboard_list, route="/dashboards", title="Dashboards · Lakehouse workbench", on_load=LIST_ON_LOAD)
+app.add_page(dashboard_view, route="/dashboards/[dashboard]", title="Dashboard · Lakehouse workbench", on_load=VIEW_ON_LOAD)

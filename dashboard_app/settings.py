@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     query_timeout_s: float = Field(300.0, alias="APP_QUERY_TIMEOUT_SECONDS", gt=0, le=48 * 3600)
     page_size: int = Field(100, alias="APP_PAGE_SIZE", ge=10, le=1000)
     read_only: bool = Field(False, alias="APP_READ_ONLY")
+    # A warehouse runs a handful of statements at once per user: a dashboard's tiles share these.
+    dashboard_concurrency: int = Field(4, alias="APP_DASHBOARD_CONCURRENCY", ge=1, le=32)
+    dashboard_cache_s: float = Field(60.0, alias="APP_DASHBOARD_CACHE_SECONDS", ge=0, le=24 * 3600)
 
     # --- Audit ---
     # "file": <APP_DATA_DIR>/audit.jsonl; "database": the app database (APP_DB_URL), which

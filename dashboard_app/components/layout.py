@@ -17,6 +17,7 @@ def header() -> rx.Component:
             rx.icon("database-zap", size=22),
             rx.heading("Lakehouse workbench", size="4"),
             _nav("SQL", "/"),
+            _nav("Dashboards", "/dashboards"),
             _nav("Files", "/files"),
             spacing="4",
             align="center",

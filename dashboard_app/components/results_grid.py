@@ -6,6 +6,7 @@ import reflex as rx
 
 from ..state.results import ResultsState
 from .engine_sql import engine_sql
+from .pin_dialog import pin_button
 
 
 def _header_cell(col: rx.Var) -> rx.Component:
@@ -109,6 +110,7 @@ def results_grid() -> rx.Component:
             rx.hstack(
                 rx.text(ResultsState.row_summary, size="2", id="row-summary"),
                 rx.spacer(),
+                pin_button(),
                 downloads(),
                 pager(),
                 width="100%",

@@ -132,10 +132,11 @@ def _grouped(con: duckdb.DuckDBPyConnection, spec: ChartSpec, kinds: dict[str, s
         )
     aggs = ", ".join(f"{_agg_expr(spec.agg, y)} AS y{i}" for i, y in enumerate(ys))
     group = "1, 2" if spec.color else "1"
-    # Order categories by value for bars, by x for lines and time.
-    order = "1" if kinds.get(spec.x) in ("time", "number") or spec.kind in ("line", "area") else "y0 DESC NULLS LAST"
+    # Numbers and times in order; categories in the order the query returned them.
+    order = "1" if kinds.get(spec.x) in ("time", "number") else "min(__pos)"
     rows = con.sql(
-        f"SELECT {x} AS x{color_sql}, {aggs} FROM result GROUP BY {group} ORDER BY {order} LIMIT {MAX_GROUPS * (MAX_SERIES + 1)}"
+        f"SELECT {x} AS x{color_sql}, {aggs} FROM (SELECT *, row_number() OVER () AS __pos FROM result) "
+        f"GROUP BY {group} ORDER BY {order} LIMIT {MAX_GROUPS * (MAX_SERIES + 1)}"
     ).to_arrow_table()
     total_groups = con.execute(f"SELECT count(DISTINCT {x}) FROM result").fetchone()[0]
     data = rows.to_pydict()
@@ -162,8 +163,8 @@ def _grouped(con: duckdb.DuckDBPyConnection, spec: ChartSpec, kinds: dict[str, s
             fig.add_trace(go.Scatter(name=label, x=xs, y=yv, mode="markers"))
         else:
             fig.add_trace(go.Scatter(name=label, x=xs, y=yv, mode="lines+markers" if len(xs) < 60 else "lines"))
-    agg_label = spec.agg if spec.agg != "none" else "sum"
-    y_title = ", ".join(f"{agg_label}({y})" if y else "count" for y in ys)
+    # Values already aggregated by the query (agg "none") are titled as they are.
+    y_title = ", ".join((y if spec.agg == "none" else f"{spec.agg}({y})") if y else "count" for y in ys)
     _layout(fig, spec.x, y_title)
     if spec.kind == "bar" and spec.color:
         fig.update_layout(barmode="group")

@@ -9,7 +9,8 @@ import pyarrow.parquet as pq
 import pytest
 from starlette.testclient import TestClient
 
-from dashboard_app import api
+from dashboard_app.api import deps
+from dashboard_app.api.app import build
 from dashboard_app.backend import Services
 from dashboard_app.services.results import ResultStore
 from dashboard_app.services.sql.engine import Column, QueryResult
@@ -20,11 +21,11 @@ from dashboard_app.settings import Settings
 def app(tmp_path, monkeypatch):
     settings = Settings(APP_DATA_DIR=str(tmp_path), DATABRICKS_APP_NAME="app", APP_AUDIT_LOG="file")  # type: ignore[call-arg]
     svc = Services(settings=settings, engine=None, results=ResultStore(), history=None)  # type: ignore[arg-type]
-    monkeypatch.setattr(api, "services", lambda: svc)
+    monkeypatch.setattr(deps, "services", lambda: svc)
     (tmp_path / "files").mkdir()
     (tmp_path / "files" / "notes.txt").write_bytes(b"hello \x00 binary too")
     (tmp_path / "secret.txt").write_text("outside the root")
-    return TestClient(api.routes()), svc
+    return TestClient(build()), svc
 
 
 def put(svc: Services, owner: str) -> str:
@@ -99,8 +100,8 @@ def as_user(tmp_path, monkeypatch):
             DATABRICKS_TOKEN="dapi-app-token", DATABRICKS_WAREHOUSE_ID="w1", APP_AUDIT_LOG="file",
         )
         svc = Services(settings=settings, engine=None, results=ResultStore(), history=None)  # type: ignore[arg-type]
-        monkeypatch.setattr(api, "services", lambda: svc)
-        yield TestClient(api.routes()), ws
+        monkeypatch.setattr(deps, "services", lambda: svc)
+        yield TestClient(build()), ws
 
 
 def test_a_download_without_the_users_token_asks_to_sign_in_again(as_user):

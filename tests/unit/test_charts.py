@@ -93,4 +93,12 @@ def test_impossible_charts_explain_why(spec, message):
 def test_column_names_with_quotes_are_safe():
     t = pa.table({'we"ird': ["a", "b"], "n": [1, 2]})
     data = charts.build(t, charts.ChartSpec("bar", 'we"ird', ("n",), "", "sum"))
-    assert list(data.figure.data[0].x) == ["b", "a"]
+    assert list(data.figure.data[0].x) == ["a", "b"]
+
+
+def test_categories_keep_the_order_the_query_returned():
+    t = pa.table({"priority": ["1-URGENT", "2-HIGH", "3-MEDIUM", "2-HIGH"], "orders": [5, 90, 40, 1]})
+    data = charts.build(t, charts.ChartSpec("bar", "priority", ("orders",), "", "none"))
+    assert list(data.figure.data[0].x) == ["1-URGENT", "2-HIGH", "3-MEDIUM"]
+    assert list(data.figure.data[0].y) == [5, 91, 40]
+    assert data.figure.layout.yaxis.title.text == "orders"
