@@ -3,7 +3,6 @@ failure, cancel) and the store, on the real embedded engine and a real SQLite ap
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import threading
@@ -20,6 +19,7 @@ from dashboard_app.services.dashboards.refresh import Limits, Refresher, Refresh
 from dashboard_app.services.dashboards.store import DashboardConflict, DashboardNotFound, DashboardStore, NotOwner
 from dashboard_app.services.sql.engine import CancelScope, Identity, QueryCancelled, QueryError
 from dashboard_app.services.sql.local import LocalEngine
+from tests.conftest import run_async
 
 ANA = Identity(user="ana@example.com", pool_key="sp")
 BOB = Identity(user="bob@example.com", pool_key="sp")
@@ -80,7 +80,7 @@ def limits(**kw) -> Limits:
 
 
 def refresh(refresher: Refresher, dashboard: Dashboard, given=None, identity: Identity = ANA, **kw):
-    return asyncio.run(refresher.all_tiles(dashboard, given, identity, **kw))
+    return run_async(refresher.all_tiles(dashboard, given, identity, **kw))
 
 
 def dashboard(tiles: list[tuple[str, str]], parameters: list[dict] | None = None) -> Dashboard:
@@ -443,7 +443,7 @@ def test_cancelling_a_run_stops_the_tiles_still_running_or_queued(engine):
                 cancelled_at = time.perf_counter()
         return seen, time.perf_counter() - cancelled_at
 
-    seen, after_cancel = asyncio.run(go())
+    seen, after_cancel = run_async(go())
     first, rest = seen[0], seen[1:]
     assert first.index == 0 and first.status == "ok" and rows(first) == [{"k": "fast"}]
     assert sorted(r.index for r in rest) == [1, 2, 3, 4, 5]
