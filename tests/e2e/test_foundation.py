@@ -37,3 +37,16 @@ def test_unparseable_sql_is_never_run_silently(page: Page):
     expect(dialog).to_be_visible()
     page.locator("#confirm-run").click()
     expect(page.locator("#query-error")).to_contain_text(re.compile("syntax error", re.I))
+
+
+def test_starting_the_app_leaves_the_tracked_lock_files_as_committed(app):
+    """Reflex rewrites reflex.lock/ on every start; the committed files are what it writes."""
+    import shutil
+    import subprocess
+
+    from .conftest import ROOT
+
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    changed = subprocess.run(["git", "status", "--porcelain", "--", "reflex.lock"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert changed == "", f"starting the app changed tracked files:\n{changed}"
