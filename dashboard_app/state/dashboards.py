@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import time
 import urllib.parse
 from typing import Any
 
@@ -31,6 +32,7 @@ from .base import AppState
 TABLE_ROWS = 100
 FILES_FOLDER = "dashboards"
 AUTO_REFRESH = {"off": 0, "1 min": 60, "5 min": 300, "15 min": 900}
+FLUSH_S = 0.05  # tiles finished within this long of each other reach the page together
 
 # Refreshes in flight per tab, so a newer one (or leaving the page) can cancel the older.
 REFRESHING: dict[str, RefreshRun] = {}
@@ -325,17 +327,18 @@ class DashboardState(AppState):
             identity, dashboard_id = self._identity(), self.dashboard_id
             self.refreshing = True
             self.tiles = [{**t, "state": "loading", "error": ""} for t in self.tiles]
+        # Tiles that finish close together go to the page in one update, not one each.
+        pending: dict[int, tuple[dict[str, Any], go.Figure]] = {}
+        flushed = time.monotonic()
         try:
             async for result in svc.refresher.tiles(dashboard, self._raw(values), identity, run=run, fresh=bool(fresh)):
-                entry, figure = await asyncio.to_thread(_render, dashboard, result, dashboard_id, values)
-                async with self:
-                    if self._generation != generation:
-                        return
-                    tiles, figures = list(self.tiles), list(self.figures)
-                    if result.index < len(tiles):
-                        tiles[result.index] = {**tiles[result.index], **entry}
-                        figures[result.index] = figure
-                    self.tiles, self.figures = tiles, figures
+                pending[result.index] = await asyncio.to_thread(_render, dashboard, result, dashboard_id, values)
+                if time.monotonic() - flushed >= FLUSH_S:
+                    async with self:
+                        if self._generation != generation:
+                            return
+                        self._apply(pending)
+                    pending, flushed = {}, time.monotonic()
         except model.DashboardError as err:
             async with self:
                 self.error = str(err)
@@ -344,8 +347,19 @@ class DashboardState(AppState):
                 if REFRESHING.get(token) is run:
                     REFRESHING.pop(token, None)
                 if self._generation == generation:
+                    self._apply(pending)
                     self.refreshing = False
                     self.last_refresh = dt.datetime.now().strftime("%H:%M:%S")
+
+    def _apply(self, done: dict[int, tuple[dict[str, Any], go.Figure]]) -> None:
+        if not done:
+            return
+        tiles, figures = list(self.tiles), list(self.figures)
+        for index, (entry, figure) in done.items():
+            if index < len(tiles):
+                tiles[index] = {**tiles[index], **entry}
+                figures[index] = figure
+        self.tiles, self.figures = tiles, figures
 
     @staticmethod
     def _raw(values: dict[str, Any]) -> dict[str, Any]:
