@@ -21,7 +21,7 @@ import reflex as rx
 from ..backend import CALLER, services
 from ..services import charts
 from ..services.dashboards import model
-from ..services.dashboards.binding import values_of
+from ..services.dashboards.binding import as_given, values_of
 from ..services.dashboards.refresh import RefreshRun, TileResult
 from ..services.dashboards.store import DashboardConflict, DashboardNotFound, NotOwner
 from ..services.files import FileStoreError, PathNotAllowed
@@ -238,16 +238,13 @@ class DashboardState(AppState):
         if param is None:
             return False
         try:
-            coerced = values_of(self._dashboard, {**self._raw_values(), name: value})[name]
+            coerced = values_of(self._dashboard, {**as_given(self._values), name: value})[name]
         except model.DashboardError as err:
             self.error = str(err)
             return False
         self.error = ""
         self._values = {**self._values, name: coerced}
         return True
-
-    def _raw_values(self) -> dict[str, Any]:
-        return {k: [v[0].isoformat(), v[1].isoformat()] if isinstance(v, tuple) else v for k, v in self._values.items()}
 
     @rx.event
     async def set_param(self, name: str, value: str):
@@ -331,7 +328,7 @@ class DashboardState(AppState):
         pending: dict[int, tuple[dict[str, Any], go.Figure]] = {}
         flushed = time.monotonic()
         try:
-            async for result in svc.refresher.tiles(dashboard, self._raw(values), identity, run=run, fresh=bool(fresh)):
+            async for result in svc.refresher.tiles(dashboard, as_given(values), identity, run=run, fresh=bool(fresh)):
                 pending[result.index] = await asyncio.to_thread(_render, dashboard, result, dashboard_id, values)
                 if time.monotonic() - flushed >= FLUSH_S:
                     async with self:
@@ -361,10 +358,6 @@ class DashboardState(AppState):
                 figures[index] = figure
         self.tiles, self.figures = tiles, figures
 
-    @staticmethod
-    def _raw(values: dict[str, Any]) -> dict[str, Any]:
-        return {k: [v[0].isoformat(), v[1].isoformat()] if isinstance(v, tuple) else v for k, v in values.items()}
-
     @rx.event
     def leave(self):
         """The page closed or moved on: stop what it was still running."""
@@ -390,7 +383,7 @@ class DashboardState(AppState):
             return False
         self._show(stored)
         self._values = {k: v for k, v in self._values.items() if any(p.name == k for p in stored.dashboard.parameters)}
-        self._values = values_of(stored.dashboard, self._raw(self._values))
+        self._values = values_of(stored.dashboard, as_given(self._values))
         await self._load_params()
         self.error, self.notice = "", "Saved."
         return True
@@ -500,7 +493,7 @@ class DashboardState(AppState):
         if tile is None or self._dashboard is None:
             return
         preview = self._dashboard.model_copy(update={"tiles": [tile]})
-        [result] = await services().refresher.all_tiles(preview, self._raw(self._values), self._identity(), fresh=True)
+        [result] = await services().refresher.all_tiles(preview, as_given(self._values), self._identity(), fresh=True)
         if result.status != "ok" or result.result is None:
             self.tile_error, self.tile_preview, self.tile_preview_columns = result.error, [], []
             return
@@ -678,8 +671,8 @@ def _render(dashboard: model.Dashboard, r: TileResult, dashboard_id: str, values
     if r.status != "ok" or r.result is None:
         return {"state": r.status, "error": r.error, "rows": [], "columns": [], "counter": ""}, go.Figure()
     table = r.result.table
-    raw = {k: [v[0].isoformat(), v[1].isoformat()] if isinstance(v, tuple) else v for k, v in values.items()}
-    csv = f"/api/dashboards/{dashboard_id}/tiles/{r.index}/download?parameters={urllib.parse.quote(json.dumps(raw, default=str))}"
+    given = json.dumps(as_given(values), default=str)
+    csv = f"/api/dashboards/{dashboard_id}/tiles/{r.index}/download?parameters={urllib.parse.quote(given)}"
     entry: dict[str, Any] = {"state": "ok", "error": "", "csv": csv, "note": "truncated" if r.result.truncated else "",
                              "rows": [], "columns": [], "counter": ""}
     viz = tile.viz

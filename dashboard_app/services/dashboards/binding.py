@@ -104,6 +104,16 @@ def values_of(dashboard: "Dashboard", given: dict[str, Any] | None) -> dict[str,
     return {name: coerce(p, given.get(name, p.default)) for name, p in known.items()}
 
 
+def as_given(values: dict[str, Any]) -> dict[str, Any]:
+    """Checked values back in the form a caller gives them (JSON: dates as ISO text)."""
+    def plain(v: Any) -> Any:
+        if isinstance(v, tuple):
+            return [plain(x) for x in v]
+        return v.isoformat() if isinstance(v, dt.date) else v
+
+    return {k: plain(v) for k, v in values.items()}
+
+
 def bind(dashboard: "Dashboard", values: dict[str, Any], sql: str, *, where: str = "") -> dict[str, Any]:
     """Native parameters for `sql`: only the names it uses, each from a checked value."""
     params: dict[str, Any] = {}

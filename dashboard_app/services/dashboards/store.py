@@ -86,13 +86,18 @@ class DashboardStore:
             s.refresh(row)
             return _stored(row)
 
+    @staticmethod
+    def _owned(s: Session, dashboard_id: str, owner: str, change: str) -> DashboardRow:
+        row = s.get(DashboardRow, dashboard_id)
+        if row is None:
+            raise DashboardNotFound("This dashboard does not exist (it may have been deleted)")
+        if row.owner != owner:
+            raise NotOwner(f"Only its owner ({row.owner}) can {change} this dashboard: duplicate it to have your own copy")
+        return row
+
     def save(self, dashboard_id: str, owner: str, dashboard: Dashboard, *, revision: int) -> Stored:
         with self._lock, Session(self.engine) as s:
-            row = s.get(DashboardRow, dashboard_id)
-            if row is None:
-                raise DashboardNotFound("This dashboard was deleted meanwhile; duplicate your copy to keep it")
-            if row.owner != owner:
-                raise NotOwner(f"Only its owner ({row.owner}) can change this dashboard: duplicate it to edit your own copy")
+            row = self._owned(s, dashboard_id, owner, "change")
             if row.revision != revision:
                 raise DashboardConflict("Someone saved this dashboard since you opened it; nothing was overwritten")
             row.title, row.body = dashboard.title, dashboard.laid_out().model_dump_json()
@@ -104,12 +109,7 @@ class DashboardStore:
 
     def delete(self, dashboard_id: str, owner: str) -> None:
         with self._lock, Session(self.engine) as s:
-            row = s.get(DashboardRow, dashboard_id)
-            if row is None:
-                raise DashboardNotFound("This dashboard does not exist (it may have been deleted)")
-            if row.owner != owner:
-                raise NotOwner(f"Only its owner ({row.owner}) can delete this dashboard")
-            s.delete(row)
+            s.delete(self._owned(s, dashboard_id, owner, "delete"))
             s.commit()
 
     def duplicate(self, dashboard_id: str, owner: str) -> Stored:
