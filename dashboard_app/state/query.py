@@ -103,6 +103,7 @@ class QueryState(AppState):
         if not text.strip():
             return
         self.error, self.notice, self.error_line = "", "", 0
+        self.error_column, self.error_engine_sql = 0, ""
         size = len(text.encode("utf-8"))
         if size > MAX_SQL_BYTES:
             self.error = f"The query is {size:,} bytes; the limit is {MAX_SQL_BYTES:,} (1 MB)."
@@ -114,6 +115,18 @@ class QueryState(AppState):
         parts = [s.sql for s in verdict.statements] if verdict.error is None else [text]
         if verdict.read_only:
             return await self._launch(parts, confirmed=False)
+        if verdict.error is not None:
+            # The guard could not read it: a typo gets the engine's own syntax error (parsed
+            # there, never run); only text the engine accepts needs the dialog.
+            warehouse = await self.get_state(WarehouseState)
+            syntax = await asyncio.to_thread(
+                services().engine.check_syntax, text, self._identity(), warehouse_id=warehouse.selected or None
+            )
+            if syntax is not None:
+                self.error = str(syntax)
+                self.error_line, self.error_column = syntax.line or 0, syntax.column or 0
+                self.error_engine_sql = syntax.engine_sql
+                return
         what = verdict.describe()
         if services().settings.read_only:
             self.error = f"Read-only mode: {what} is not allowed here."

@@ -562,3 +562,34 @@ def test_fake_serves_polling_metadata_and_async_execution(fake):
         assert cur.fetchall_arrow().column(0).to_pylist() == [1000]
     assert fake.calls["GetResultSetMetadata"] >= 1 and fake.calls["GetOperationStatus"] >= 2
     assert fake.calls["CloseSession"] == 1
+
+
+# --- check_syntax: EXPLAIN plans without running ----------------------------------------
+
+
+def test_check_syntax_returns_the_warehouse_syntax_error_at_the_users_position(engine, fake):
+    err = engine.check_syntax("SELEC 1", SP)
+    assert err is not None and err.error_class == "PARSE_SYNTAX_ERROR"  # type: ignore[attr-defined]
+    assert "at or near 'SELEC'" in str(err) and (err.line, err.column) == (1, 1)
+    assert "(line 1, pos 0)" in str(err)  # the text agrees with the position given
+    assert fake.statements[-1][0] == "EXPLAIN\nSELEC 1"
+    # Lines are the user's, though EXPLAIN went on a line of its own.
+    err = engine.check_syntax("SELECT 1\nFROM samples.tpch.region WHER r_regionkey = 1", SP)
+    assert err is not None and (err.line, err.column) == (2, 31)
+
+
+def test_check_syntax_runs_nothing(engine, fake):
+    assert engine.check_syntax("CREATE TABLE main.default.t AS SELECT 1", SP) is None
+    assert fake.statements[-1][0] == "EXPLAIN\nCREATE TABLE main.default.t AS SELECT 1"
+    with pytest.raises(QueryError, match="TABLE_OR_VIEW_NOT_FOUND"):
+        run(engine, "SELECT * FROM main.default.t")
+
+
+def test_check_syntax_leaves_other_errors_to_the_run(engine, fake):
+    assert engine.check_syntax("SELECT * FROM samples.tpch.no_such_table", SP) is None
+    # An EXPLAIN is not wrapped again; a SQL script (which EXPLAIN does not take) is not sent.
+    err = engine.check_syntax("EXPLAIN SELEC 1", SP)
+    assert err is not None and fake.statements[-1][0] == "EXPLAIN SELEC 1" and (err.line, err.column) == (1, 9)
+    sent = len(fake.statements)
+    assert engine.check_syntax("BEGIN\n  SELECT 1;\nEND", SP) is None
+    assert len(fake.statements) == sent

@@ -222,3 +222,26 @@ def test_no_statement_can_lift_the_lock(locked, sql):
         run(engine, sql)
     with pytest.raises(QueryError, match="APP_FILES_ROOT"):
         run(engine, f"SELECT * FROM read_csv('{tmp}/outside.csv')")
+
+
+# --- check_syntax: DuckDB's parser only, nothing bound or run ---
+
+
+def test_check_syntax_names_the_bad_word_where_the_user_wrote_it(engine):
+    err = engine.check_syntax("SELEC 1", ME)
+    assert err is not None and 'syntax error at or near "SELEC"' in str(err)
+    assert (err.line, err.column) == (1, 1)
+    later = engine.check_syntax("SELECT 1;\nSELECT *\nFRM samples.tpch.region", ME)
+    assert later is not None and later.line == 3
+
+
+def test_check_syntax_accepts_what_parses_without_running_it(engine):
+    assert engine.check_syntax("CREATE TABLE main.default.t AS SELECT 1", ME) is None
+    assert "t" not in [t.name for t in engine.list_tables(ME, "main", "default")]
+    # Binding is not parsing: a missing table is for the run to report.
+    assert engine.check_syntax("SELECT * FROM samples.tpch.no_such_table", ME) is None
+
+
+def test_check_syntax_reports_a_databricks_only_construct(engine):
+    err = engine.check_syntax("SELECT * FROM samples.tpch.orders VERSION AS OF 1", ME)
+    assert err is not None and "Delta time travel" in str(err)

@@ -32,6 +32,7 @@ import pyarrow as pa
 from ...settings import Settings
 from ..catalog import CatalogService
 from ..databricks_auth import DatabricksAuth, default_auth, token_expired, token_fingerprint, uses_user_token
+from . import guard
 from .engine import (
     CancelScope,
     Column,
@@ -69,6 +70,9 @@ class _QuietLegacyRetryNotice(logging.Filter):
 logging.getLogger("databricks.sql.backend.thrift_backend").addFilter(_QuietLegacyRetryNotice())
 
 DEFAULT_ARRAYSIZE = 100_000
+SYNTAX_CHECK_TIMEOUT_S = 15.0  # past this the check gives up (None): the caller asks as before
+_EXPLAIN = re.compile(r"EXPLAIN\b", re.IGNORECASE)
+_SCRIPT = re.compile(r"(?:\w+\s*:\s*)?BEGIN\b", re.IGNORECASE)  # a SQL script: EXPLAIN takes none
 _WAREHOUSE_ID = re.compile(r"[A-Za-z0-9]{1,64}")  # it goes into the connection's HTTP path
 
 
@@ -217,6 +221,29 @@ class DatabricksEngine:
             elapsed_s=time.perf_counter() - start,
             row_limit=row_limit,
         )
+
+    def check_syntax(self, sql: str, identity: Identity, *, warehouse_id: str | None = None) -> QueryError | None:
+        """EXPLAIN parses and plans the statement without running it: its syntax error, if any.
+
+        The statement goes on a line of its own, so the warehouse's line numbers are the
+        user's plus one and its columns are the user's. A warehouse takes one statement per
+        call (a second is "extra input", a syntax error), so only the EXPLAIN can run."""
+        head = (guard.split_statements(sql) or [""])[0]
+        if _SCRIPT.match(head):
+            return None
+        explained = _EXPLAIN.match(head) is not None
+        try:
+            self.execute(
+                sql if explained else f"EXPLAIN\n{sql}", identity=identity, row_limit=1,
+                timeout_s=min(SYNTAX_CHECK_TIMEOUT_S, self.settings.query_timeout_s),
+                read_only=True,  # EXPLAIN changes nothing: safe to retry
+                warehouse_id=warehouse_id,
+            )
+        except QueryError as err:
+            if getattr(err, "error_class", None) != "PARSE_SYNTAX_ERROR":
+                return None  # not about the text (a missing table, a timeout, ...): running it will tell
+            return err if explained else _without_explain(err)
+        return None
 
     def _retryable(self, err: QueryError, attempt: int, read_only: bool) -> bool:
         if not read_only:
@@ -528,6 +555,18 @@ class DatabricksEngine:
             self._pools.clear()
         for p in pools:
             self._drain(p)
+
+
+_LINE_IN_TEXT = re.compile(r"(line )(\d+)(,? pos(?:ition)? \d+)", re.IGNORECASE)
+
+
+def _without_explain(err: QueryError) -> QueryError:
+    """The warehouse's error as if the user's text had gone alone: a line up, no EXPLAIN line."""
+    text = _LINE_IN_TEXT.sub(lambda m: f"{m[1]}{max(1, int(m[2]) - 1)}{m[3]}", str(err))
+    err.args = (text.replace("== SQL ==\nEXPLAIN\n", "== SQL ==\n", 1),)
+    err.line = err.line - 1 if err.line and err.line > 1 else None
+    err.column = err.column if err.line else None
+    return err
 
 
 def _notify(pool: _Pool) -> None:

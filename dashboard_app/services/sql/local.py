@@ -127,6 +127,22 @@ class LocalEngine:
             engine_sql=_shown(translation),
         )
 
+    def check_syntax(self, sql: str, identity: Identity, *, warehouse_id: str | None = None) -> QueryError | None:
+        """DuckDB's parser over the translation (extract_statements binds and runs nothing)."""
+        try:
+            translation = translate(sql)
+        except QueryError as err:  # a Databricks-only construct: refused before any work, as execute does
+            return err
+        with self._lock:
+            cur = self._con.cursor()
+        try:
+            cur.extract_statements(translation.sql)
+        except duckdb.Error as err:
+            return _query_error(err, self.files_root, translation)
+        finally:
+            cur.close()
+        return None
+
     # --- metadata ---
     def _rows(self, sql: str, params: list[Any]) -> list[tuple]:
         cur = self._cursor()
