@@ -20,6 +20,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .sql import guard
 from .sql.engine import QueryResult
 
 #: Longest text shown in one grid cell; the full value is one click away.
@@ -89,6 +90,12 @@ class ResultStore:
             self._items.move_to_end(rid)
             return item
 
+    def discard(self, rid: str, *, owner: str) -> None:
+        """Forgets a result nobody shows any more (a sorted copy replaced by another)."""
+        with self._lock:
+            if rid in self._items and self._items[rid].owner == owner:
+                del self._items[rid]
+
     def drop_session(self, session: str) -> None:
         with self._lock:
             for k in [k for k, v in self._items.items() if v.session == session]:
@@ -144,6 +151,29 @@ class ResultStore:
             index = self._order(item, sort, descending)[row].as_py()
         values = table.slice(index, 1).to_pylist()[0]
         return [(name, None if v is None else format_value(v, limit=None)) for name, v in zip(table.column_names, values.values())]
+
+
+# What can stand as a subquery in FROM: one query, nothing that writes or only describes.
+_QUERY_KINDS = frozenset({"SELECT", "UNION", "INTERSECT", "EXCEPT", "VALUES"})
+
+
+def sorted_sql(sql: str, column: str, descending: bool) -> str | None:
+    """`sql` run again sorted by one of its columns, so a result cut at the row limit is sorted
+    as a whole; None unless `sql` is one read-only query. NULLs go where Databricks puts them
+    by default (first ascending, last descending), spelled out so DuckDB agrees. Parameter
+    markers stay in the text, to be bound as before; the caller still runs it through the gate."""
+    verdict = guard.classify(sql)
+    if not verdict.read_only or len(verdict.statements) != 1 or verdict.statements[0].kind not in _QUERY_KINDS:
+        return None
+    body = verdict.statements[0].sql  # first to last token: no trailing `;` or comment
+    order = "DESC NULLS LAST" if descending else "ASC NULLS FIRST"
+    # The body on lines of its own, so a `--` comment inside it cannot swallow the `)`.
+    return f"SELECT * FROM (\n{body}\n) AS sorted ORDER BY {quote_identifier(column)} {order}"
+
+
+def quote_identifier(name: str) -> str:
+    """A Databricks identifier: backticks, with backticks inside doubled."""
+    return "`" + name.replace("`", "``") + "`"
 
 
 def format_value(value: Any, *, limit: int | None = CELL_CHARS) -> str:

@@ -119,3 +119,77 @@ def test_very_wide_results_send_their_first_columns(store):
     rid = store.put(owner="a", session="s", sql="q", result=result(wide))
     row = store.page(rid, owner="a", offset=0, limit=10).rows[0]
     assert len(row) == MAX_COLUMNS and row[-1] == str(MAX_COLUMNS - 1)
+
+
+# --- sorting a cut result in the engine: the statement again, wrapped and ordered ---
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    from dashboard_app.services.sql.local import LocalEngine
+
+    e = LocalEngine(tmp_path_factory.mktemp("data"))
+    yield e
+    e.close()
+
+
+def run_sorted(engine, sql: str, column: str, descending: bool, row_limit: int = 100, params=None) -> list:
+    from dashboard_app.services.results import sorted_sql
+    from dashboard_app.services.sql import gate
+    from dashboard_app.services.sql.engine import Identity
+
+    wrapped = sorted_sql(sql, column, descending)
+    assert wrapped is not None
+    res = gate.run_statement(
+        engine, wrapped, identity=Identity("a"), confirmed=False, read_only_mode=True, row_limit=row_limit,
+        timeout_s=30, params=params,
+    )
+    return res.table.column(column).to_pylist()
+
+
+def test_a_cut_result_sorted_in_the_engine_starts_with_the_true_maximum(engine):
+    # The first 10 of 25 nations by key; sorted descending, the whole statement's maximum comes first.
+    keys = run_sorted(engine, "SELECT n_nationkey FROM samples.tpch.nation ORDER BY n_nationkey", "n_nationkey", True, row_limit=10)
+    assert keys == list(range(24, 14, -1))
+
+
+def test_sorted_sql_quotes_any_column_name(engine):
+    name = 'we`ird "name"; DROP TABLE x --'
+    sql = f"SELECT * FROM VALUES (2, 'b'), (1, 'a'), (3, 'c') AS t(`{name.replace('`', '``')}`, s)"
+    assert run_sorted(engine, sql, name, False) == [1, 2, 3]
+    assert run_sorted(engine, sql, name, True) == [3, 2, 1]
+
+
+def test_nulls_are_placed_as_databricks_places_them(engine):
+    sql = "SELECT * FROM VALUES (2), (NULL), (1) AS t(v)"
+    assert run_sorted(engine, sql, "v", False) == [None, 1, 2]  # ASC NULLS FIRST
+    assert run_sorted(engine, sql, "v", True) == [2, 1, None]  # DESC NULLS LAST
+
+
+def test_the_statement_keeps_its_parameters(engine):
+    sql = "SELECT n_nationkey FROM samples.tpch.nation WHERE n_regionkey = :region"
+    assert run_sorted(engine, sql, "n_nationkey", True, params={"region": 1}) == [24, 17, 3, 2, 1]
+
+
+@pytest.mark.parametrize("tail", [";", "; -- done", "\n-- the end", " /* c */ ;\n"])
+def test_a_trailing_semicolon_or_comment_is_handled(engine, tail):
+    sql = "SELECT r_regionkey FROM samples.tpch.region -- five regions" + "\nWHERE r_regionkey < 3" + tail
+    assert run_sorted(engine, sql, "r_regionkey", True) == [2, 1, 0]
+
+
+@pytest.mark.parametrize(
+    "sql", ["DROP TABLE main.default.t", "SELECT 1 AS x; SELECT 2 AS x", "SHOW TABLES", "SELEC 1", "EXPLAIN SELECT 1"]
+)
+def test_only_one_read_only_query_is_run_again(sql):
+    from dashboard_app.services.results import sorted_sql
+
+    assert sorted_sql(sql, "x", False) is None
+
+
+def test_discard_forgets_only_the_owners_result(store):
+    rid = store.put(owner="a", session="s", sql="q", result=result(pa.table({"i": [1]})))
+    store.discard(rid, owner="b")
+    assert store.get(rid, owner="a")
+    store.discard(rid, owner="a")
+    with pytest.raises(ResultNotFound):
+        store.get(rid, owner="a")
