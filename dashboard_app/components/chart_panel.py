@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ..services.charts import AGGREGATIONS, KINDS
+from ..services.charts import AGGREGATIONS, KINDS, ORDERS
 from ..state.chart import ChartState
 
 
 def _labelled(label: str, control: rx.Component) -> rx.Component:
     return rx.vstack(rx.text(label, size="1", color="var(--gray-10)"), control, spacing="1")
+
+
+# Labels for charts.ORDERS.
+ORDER_LABELS = {"result": "As returned", "value_desc": "Value, high to low", "value_asc": "Value, low to high", "label": "Label, A to Z"}
+
+
+def _order_select() -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(id="chart-order"),
+        rx.select.content(*(rx.select.item(ORDER_LABELS[o], value=o) for o in ORDERS)),
+        value=ChartState.order,
+        on_change=ChartState.set_order,
+        size="1",
+    )
 
 
 def chart_panel() -> rx.Component:
@@ -30,6 +44,7 @@ def chart_panel() -> rx.Component:
         ),
         _labelled("Colour / group", rx.select(ChartState.color_options, value=ChartState.color, on_change=ChartState.set_color, size="1")),
         _labelled("Aggregate", rx.select(list(AGGREGATIONS), value=ChartState.agg, on_change=ChartState.set_agg, size="1", id="chart-agg")),
+        _labelled("Order", _order_select()),
         rx.button("Suggest", on_click=ChartState.suggest, size="1", variant="soft"),
         wrap="wrap",
         spacing="4",

@@ -15,6 +15,8 @@ import pyarrow as pa
 
 KINDS = ("bar", "line", "area", "scatter", "pie", "histogram")
 AGGREGATIONS = ("sum", "avg", "count", "min", "max", "none")
+# Order of categories on x: as the query returned them, by the (first) measure, or by label.
+ORDERS = ("result", "value_asc", "value_desc", "label")
 MAX_GROUPS = 2_000  # categories / time points per series
 MAX_POINTS = 5_000  # scatter samples
 MAX_SERIES = 20  # colour groups kept; the rest become "Other"
@@ -33,6 +35,7 @@ class ChartSpec:
     ys: tuple[str, ...] = ()
     color: str = ""
     agg: str = "sum"
+    order: str = "result"  # one of ORDERS; numbers and times on x always stay in x order
 
 
 @dataclass
@@ -87,6 +90,8 @@ def build(table: pa.Table, spec: ChartSpec) -> ChartData:
         raise ChartError(f"Unknown chart type {spec.kind!r}")
     if spec.agg not in AGGREGATIONS:
         raise ChartError(f"Unknown aggregation {spec.agg!r}")
+    if spec.order not in ORDERS:
+        raise ChartError(f"Unknown order {spec.order!r}")
     for col in (spec.x, spec.color, *spec.ys):
         if col and col not in names:
             raise ChartError(f"No column named {col!r} in the result")
@@ -132,11 +137,20 @@ def _grouped(con: duckdb.DuckDBPyConnection, spec: ChartSpec, kinds: dict[str, s
         )
     aggs = ", ".join(f"{_agg_expr(spec.agg, y)} AS y{i}" for i, y in enumerate(ys))
     group = "1, 2" if spec.color else "1"
-    # Numbers and times in order; categories in the order the query returned them.
-    order = "1" if kinds.get(spec.x) in ("time", "number") else "min(__pos)"
+    # Numbers and times in x order; categories as chosen: by where each first appears in the
+    # result, by the first measure summed over colour groups, or by label.
+    categorical = kinds.get(spec.x) not in ("time", "number")
+    order = {
+        "result": "__first",
+        "value_asc": "__total ASC NULLS LAST, __first",
+        "value_desc": "__total DESC NULLS LAST, __first",
+        "label": "x ASC NULLS LAST",
+    }[spec.order] if categorical else "x"
     rows = con.sql(
-        f"SELECT {x} AS x{color_sql}, {aggs} FROM (SELECT *, row_number() OVER () AS __pos FROM result) "
-        f"GROUP BY {group} ORDER BY {order} LIMIT {MAX_GROUPS * (MAX_SERIES + 1)}"
+        f"WITH g AS (SELECT {x} AS x{color_sql}, {aggs}, min(__pos) AS __pos "
+        f"FROM (SELECT *, row_number() OVER () AS __pos FROM result) GROUP BY {group}), "
+        "k AS (SELECT *, min(__pos) OVER (PARTITION BY x) AS __first, sum(y0) OVER (PARTITION BY x) AS __total FROM g) "
+        f"SELECT * EXCLUDE (__pos, __first, __total) FROM k ORDER BY {order}, __pos LIMIT {MAX_GROUPS * (MAX_SERIES + 1)}"
     ).to_arrow_table()
     total_groups = con.execute(f"SELECT count(DISTINCT {x}) FROM result").fetchone()[0]
     data = rows.to_pydict()
@@ -166,6 +180,9 @@ def _grouped(con: duckdb.DuckDBPyConnection, spec: ChartSpec, kinds: dict[str, s
     # Values already aggregated by the query (agg "none") are titled as they are.
     y_title = ", ".join((y if spec.agg == "none" else f"{spec.agg}({y})") if y else "count" for y in ys)
     _layout(fig, spec.x, y_title)
+    if kinds.get(spec.x) == "category":
+        # Plotly would order categories by trace, or read "10" as a number: give it the order.
+        fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(dict.fromkeys(data["x"]))[:MAX_GROUPS])
     if spec.kind == "bar" and spec.color:
         fig.update_layout(barmode="group")
     note = f"showing {MAX_GROUPS:,} of {total_groups:,} {spec.x} values" if total_groups > MAX_GROUPS else ""

@@ -22,6 +22,7 @@ class ChartState(AppState):
     ys: list[str] = []
     color: str = NONE
     agg: str = "sum"
+    order: str = "result"  # charts.ORDERS
     figure: go.Figure = go.Figure()
     note: str = ""
     error: str = ""
@@ -71,12 +72,12 @@ class ChartState(AppState):
             self.numeric_columns = [c for c, k in kinds.items() if k == "number"]
             spec = charts.guess(table)
             self.kind, self.x, self.ys = spec.kind, spec.x, list(spec.ys)
-            self.color, self.agg = spec.color or NONE, spec.agg
+            self.color, self.agg, self.order = spec.color or NONE, spec.agg, spec.order
             self._for_result = rid
         await self._build(table)
 
     async def _build(self, table) -> None:
-        spec = charts.ChartSpec(self.kind, self.x, tuple(self.ys), "" if self.color == NONE else self.color, self.agg)
+        spec = charts.ChartSpec(self.kind, self.x, tuple(self.ys), "" if self.color == NONE else self.color, self.agg, self.order)
         try:
             data = await asyncio.to_thread(charts.build, table, spec)
         except charts.ChartError as err:
@@ -128,6 +129,12 @@ class ChartState(AppState):
     async def set_agg(self, value: str):
         if value in charts.AGGREGATIONS:
             self.agg = value
+            await self._rebuild()
+
+    @rx.event
+    async def set_order(self, value: str):
+        if isinstance(value, str) and value in charts.ORDERS:
+            self.order = value
             await self._rebuild()
 
     @rx.event

@@ -102,3 +102,50 @@ def test_categories_keep_the_order_the_query_returned():
     assert list(data.figure.data[0].x) == ["1-URGENT", "2-HIGH", "3-MEDIUM"]
     assert list(data.figure.data[0].y) == [5, 91, 40]
     assert data.figure.layout.yaxis.title.text == "orders"
+
+
+ORDERED = pa.table({"k": ["b", "a", "c", "a"], "v": [1, 2, 2, 2]})  # totals: b 1, a 4, c 2
+
+
+@pytest.mark.parametrize(
+    "order, expected",
+    [("result", ["b", "a", "c"]), ("value_desc", ["a", "c", "b"]), ("value_asc", ["b", "c", "a"]), ("label", ["a", "b", "c"])],
+)
+def test_categories_follow_the_chosen_order(order, expected):
+    data = charts.build(ORDERED, charts.ChartSpec("bar", "k", ("v",), "", "sum", order))
+    assert list(data.figure.data[0].x) == expected
+    assert dict(zip(data.figure.data[0].x, data.figure.data[0].y)) == {"a": 4, "b": 1, "c": 2}
+    # Plotly is told the order too, so colour groups missing a category cannot reorder the axis.
+    assert list(data.figure.layout.xaxis.categoryarray) == expected
+
+
+def test_the_default_order_is_the_results():
+    assert charts.ChartSpec().order == "result"
+
+
+def test_value_order_sums_the_measure_over_colour_groups():
+    t = pa.table({"k": ["x", "y", "y", "z"], "c": ["p", "p", "q", "q"], "v": [5, 1, 6, 2]})  # x 5, y 7, z 2
+    data = charts.build(t, charts.ChartSpec("bar", "k", ("v",), "c", "sum", "value_desc"))
+    assert list(data.figure.layout.xaxis.categoryarray) == ["y", "x", "z"]
+    assert [list(trace.x) for trace in data.figure.data] == [["y", "x"], ["y", "z"]]
+
+
+def test_numbers_and_times_on_x_stay_in_x_order():
+    t = pa.table({"n": [3, 1, 2], "v": [1, 3, 2]})
+    data = charts.build(t, charts.ChartSpec("bar", "n", ("v",), "", "sum", "value_desc"))
+    assert list(data.figure.data[0].x) == [1, 2, 3]
+    days = pa.table({"d": [dt.date(2024, 1, 3), dt.date(2024, 1, 1)], "v": [1, 2]})
+    data = charts.build(days, charts.ChartSpec("line", "d", ("v",), "", "sum", "label"))
+    assert list(data.figure.data[0].x) == [dt.date(2024, 1, 1), dt.date(2024, 1, 3)]
+
+
+def test_a_value_order_keeps_the_top_categories_when_capped():
+    n = charts.MAX_GROUPS + 500
+    t = pa.table({"k": [f"k{i}" for i in range(n)], "v": list(range(n))})
+    data = charts.build(t, charts.ChartSpec("bar", "k", ("v",), "", "sum", "value_desc"))
+    assert data.figure.data[0].x[0] == f"k{n - 1}" and len(data.figure.data[0].x) == charts.MAX_GROUPS
+
+
+def test_an_unknown_order_is_refused():
+    with pytest.raises(charts.ChartError, match="Unknown order"):
+        charts.build(ORDERED, charts.ChartSpec("bar", "k", ("v",), "", "sum", "random"))
