@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ..state.query import QueryState
 from ..state.results import ResultsState
 from .engine_sql import engine_sql
 from .pin_dialog import pin_button
@@ -103,36 +104,51 @@ def row_dialog() -> rx.Component:
 
 
 def results_grid() -> rx.Component:
+    # A new run starts with no statement selected; until its first result arrives the one on
+    # screen is the previous run's, so it is dimmed and labelled (app.css).
+    previous = QueryState.running & (QueryState.selected < 0)
     return rx.cond(
         ResultsState.result_id != "",
         rx.vstack(
-            rx.cond(ResultsState.error != "", rx.callout.root(rx.callout.text(ResultsState.error), color_scheme="amber", width="100%")),
-            rx.hstack(
-                rx.text(ResultsState.row_summary, size="2", id="row-summary"),
-                rx.spacer(),
-                pin_button(),
-                downloads(),
-                pager(),
+            rx.cond(previous, rx.badge("previous result", color_scheme="gray", variant="soft", id="previous-result-label")),
+            rx.vstack(
+                _result_view(),
+                class_name=rx.cond(previous, "result-view previous-result", "result-view"),
                 width="100%",
-                align="center",
-                wrap="wrap",
+                spacing="2",
             ),
-            rx.box(
-                rx.el.table(
-                    rx.el.thead(rx.el.tr(rx.el.th("#", class_name="row-number"), rx.foreach(ResultsState.columns, _header_cell))),
-                    rx.el.tbody(rx.foreach(ResultsState.rows, _row)),
-                    class_name="result-grid",
-                    id="results-table",
-                ),
-                width="100%",
-                overflow_x="auto",
-                max_height="60vh",
-                overflow_y="auto",
-            ),
-            engine_sql(ResultsState.engine_sql, "result-engine-sql"),
-            row_dialog(),
             width="100%",
             spacing="2",
         ),
         rx.text("Run a query to see its result here.", color="var(--gray-10)", size="2"),
+    )
+
+
+def _result_view() -> rx.Component:
+    return rx.fragment(
+        rx.cond(ResultsState.error != "", rx.callout.root(rx.callout.text(ResultsState.error), color_scheme="amber", width="100%")),
+        rx.hstack(
+            rx.text(ResultsState.row_summary, size="2", id="row-summary"),
+            rx.spacer(),
+            pin_button(),
+            downloads(),
+            pager(),
+            width="100%",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.box(
+            rx.el.table(
+                rx.el.thead(rx.el.tr(rx.el.th("#", class_name="row-number"), rx.foreach(ResultsState.columns, _header_cell))),
+                rx.el.tbody(rx.foreach(ResultsState.rows, _row)),
+                class_name="result-grid",
+                id="results-table",
+            ),
+            width="100%",
+            overflow_x="auto",
+            max_height="60vh",
+            overflow_y="auto",
+        ),
+        engine_sql(ResultsState.engine_sql, "result-engine-sql"),
+        row_dialog(),
     )

@@ -223,3 +223,72 @@ def test_databricks_sql_runs_locally_and_shows_the_duckdb_sql_on_demand(page: Pa
     run(page, "SELECT * FROM samples.tpch.orders VERSION AS OF 1")
     expect(error).to_contain_text("Delta time travel")
     expect(error).to_contain_text("Databricks SQL warehouse")
+
+
+def test_a_typo_shows_the_engines_syntax_error_and_no_dialog(page: Page):
+    run(page, "SELEC 1")
+    error = page.locator("#query-error")
+    expect(error).to_contain_text("Line 1, column 1")
+    expect(error).to_contain_text('syntax error at or near "SELEC"')
+    expect(page.get_by_role("alertdialog")).to_have_count(0)
+    # It was parsed, never run: the history has the next query and not the typo.
+    run(page, "SELECT 'after_the_typo' AS m")
+    expect(page.locator("#results-table")).to_contain_text("after_the_typo")
+    page.locator("#history-tab").click()
+    history = page.locator("#history-table")
+    expect(history).to_contain_text("after_the_typo")
+    expect(history.locator("tr", has_text=re.compile(r"SELEC 1"))).to_have_count(0)
+
+
+def test_sorting_a_cut_result_sorts_the_whole_statement(page: Page):
+    run(page, "SELECT o_totalprice AS top_price FROM samples.tpch.orders ORDER BY o_totalprice DESC LIMIT 5")
+    expect(page.locator("#results-table thead")).to_contain_text("top_price")
+    cells = page.locator("#results-table tbody tr td:nth-child(2)")
+    expect(cells).to_have_count(5)
+    top = cells.all_inner_texts()
+    # Cut at 100,000 of 152,000 rows: sorting only the rows kept would miss most of the top five.
+    run(page, "SELECT o_orderkey, o_totalprice FROM samples.tpch.orders ORDER BY o_orderkey")
+    summary = page.locator("#row-summary")
+    expect(summary).to_contain_text("truncated at 100,000 rows")
+    header = page.locator("#results-table th", has_text="o_totalprice")
+    header.click()
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    wait_idle(page)
+    header.click()
+    expect(header).to_have_attribute("aria-sort", "descending")
+    prices = page.locator("#results-table tbody tr td:nth-child(3)")
+    expect(prices.first).to_have_text(top[0])
+    assert prices.all_inner_texts()[:5] == top
+    expect(summary).to_contain_text("truncated at 100,000 rows")
+    expect(summary).not_to_contain_text("rows only")
+
+
+def test_chart_order_changes_the_bar_order(page: Page):
+    run(page, "SELECT label, amount FROM VALUES ('beta', 1), ('alpha', 3), ('gamma', 2) AS t(label, amount)")
+    expect(page.locator("#row-summary")).to_contain_text("of 3")
+    page.locator("#chart-tab").click()
+    ticks = page.locator("#chart .xaxislayer-above .xtick text")
+    expect(ticks).to_have_text(["beta", "alpha", "gamma"], timeout=30_000)  # as the query returned them
+    for choice, order in [("Value, high to low", ["alpha", "gamma", "beta"]), ("Label, A to Z", ["alpha", "beta", "gamma"])]:
+        page.locator("#chart-order").click()
+        page.get_by_role("option", name=choice).click()
+        expect(ticks).to_have_text(order)
+
+
+def test_the_previous_result_is_dimmed_while_a_new_query_runs(page: Page):
+    run(page, "SELECT 'the_earlier_result' AS m")
+    view = page.locator(".result-view")
+    expect(view).to_contain_text("the_earlier_result")
+    label = page.locator("#previous-result-label")
+    expect(label).to_have_count(0)
+    run(page, "SELECT count(*) FROM samples.tpch.lineitem a, samples.tpch.lineitem b")
+    expect(page.locator("#cancel-button")).to_be_visible()
+    expect(label).to_have_text("previous result")
+    expect(view).to_have_class(re.compile(r"\bprevious-result\b"))
+    expect(view).to_have_css("opacity", "0.45")
+    expect(view).to_contain_text("the_earlier_result")
+    page.locator("#cancel-button").click()
+    wait_idle(page)
+    expect(page.locator("#query-error")).to_contain_text("cancelled")
+    expect(label).to_have_count(0)
+    expect(view).to_have_css("opacity", "1")
