@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars.base import VarData
+from reflex.vars.function import ArgsFunctionOperation, FunctionVar
+from reflex_base.utils.imports import ImportVar
 
 from ..state.files import FilesState
 from .code_area import code_area
-from .confirm import confirm_alert, prompt_dialog
+from .confirm import cancel_on_close, confirm_alert, prompt_dialog
 
 
 def _toolbar() -> rx.Component:
@@ -52,6 +55,8 @@ def _conflict_dialog() -> rx.Component:
             max_width="1100px",
         ),
         open=FilesState.conflict_open,
+        # Escape (or a click outside) is "Back to editing": nothing is written either way.
+        on_open_change=cancel_on_close(FilesState.close_conflict),
     )
 
 
@@ -65,6 +70,7 @@ def _name_dialog() -> rx.Component:
         on_cancel=FilesState.close_name,
         input_id="name-input",
         submit_id="name-ok",
+        error=FilesState.name_error,
     )
 
 
@@ -93,6 +99,77 @@ def _discard_dialog() -> rx.Component:
     )
 
 
+# --- Markdown preview ---------------------------------------------------------------------
+# react-markdown hands each element to a component map (Reflex's `component_map`); inside a
+# map function the element's attributes are in `props`, and in the "pre" (code block) function
+# the code element's own children are in `components` (names fixed by Reflex 0.10.1's markdown
+# template; Reflex is pinned).
+_MD_PROPS = rx.Var("props").to(dict)
+_MD_CODE_CHILDREN = rx.Var("components")
+_MARKDOWN_LIB = "react-markdown@10.1.0"  # the version Reflex's rx.markdown is built on
+_default_url_transform = rx.Var(
+    "defaultUrlTransform", _var_data=VarData(imports={_MARKDOWN_LIB: [ImportVar(tag="defaultUrlTransform")]})
+).to(FunctionVar)
+
+
+def _md_code_block(code: rx.Var, **props) -> rx.Component:
+    # An empty fence has no children at all: Reflex's default turns that into String(undefined).
+    return rx.code_block(rx.cond(_MD_CODE_CHILDREN.is_none(), "", code), margin_y="1em", wrap_long_lines=True, **props)
+
+
+def _shown_inline(src: rx.Var) -> rx.Var:
+    """Whether an image may load: only a `data:` image or a URL relative to this app's own
+    origin — no scheme (no ':' at all), not protocol-relative ('//host'), no backslash or
+    whitespace (browsers read '/\\host' and '/<tab>/host' as '//host')."""
+    relative = ~src.contains(":") & ~src.startswith("//")
+    for ch in ("\\", " ", "\t", "\n", "\r"):
+        relative = relative & ~src.contains(ch)
+    return src.to(bool) & (src.lower().startswith("data:image/") | relative)
+
+
+def _md_image(_children: rx.Var, **_props) -> rx.Component:
+    """An image from elsewhere could be a tracking beacon: it becomes a link to open on purpose."""
+    src, alt = _MD_PROPS["src"].to(str), _MD_PROPS["alt"].to(str)
+    return rx.el.span(
+        rx.cond(
+            _shown_inline(src),
+            rx.el.img(src=src, alt=alt, max_width="100%"),
+            rx.cond(
+                src.to(bool),
+                rx.el.a(
+                    rx.icon("image", size=14, flex_shrink="0"), rx.cond(alt.to(bool), alt, src),
+                    href=src, target="_blank", rel="noopener noreferrer", class_name="md-external-image",
+                    display="inline-flex", align_items="center", gap="0.25em", color="var(--accent-11)",
+                ),
+                rx.el.span(alt, class_name="md-image-alt"),  # an unsafe scheme, dropped by the transform
+            ),
+        ),
+    )
+
+
+def _md_url_transform() -> rx.Var:
+    # react-markdown drops `data:` URLs; let them through for images (src) only, everything
+    # else goes through its default (which drops javascript: and other unsafe schemes).
+    url, key = rx.Var("url").to(str), rx.Var("key").to(str)
+    return ArgsFunctionOperation.create(
+        ("url", "key"),
+        rx.cond((key == "src") & url.lower().startswith("data:image/"), url, _default_url_transform.call(url)),
+    )
+
+
+def markdown_preview(text: rx.Var) -> rx.Component:
+    """The markdown as rx.markdown renders it, minus raw HTML (shown as text, never run),
+    with empty code blocks left empty and images loaded only from this app or data: URLs."""
+    plugin = rx.markdown.plugin
+    return rx.markdown.root(
+        text,
+        component_map={"pre": _md_code_block, "img": _md_image},
+        remark_plugins=[plugin.math, plugin.gfm],
+        rehype_plugins=[plugin.katex, plugin.unwrap_images],  # no plugin.raw
+        custom_attrs={"urlTransform": _md_url_transform()},
+    )
+
+
 def messages() -> rx.Component:
     return rx.fragment(
         rx.cond(FilesState.error != "", rx.callout.root(rx.callout.icon(rx.icon("triangle-alert")), rx.callout.text(FilesState.error), color_scheme="red", role="alert", id="files-error", width="100%")),
@@ -108,12 +185,12 @@ def file_editor() -> rx.Component:
             FilesState.preview,
             rx.cond(
                 FilesState.language == "markdown",
-                # use_raw=False: HTML inside a shared markdown file is shown as text, never run.
-                rx.box(rx.markdown(FilesState.text, use_raw=False), id="markdown-preview", width="100%", padding="1em", border="1px solid var(--gray-a5)", border_radius="6px"),
+                rx.box(markdown_preview(FilesState.text), id="markdown-preview", width="100%", padding="1em", border="1px solid var(--gray-a5)", border_radius="6px"),
                 # Code is shown highlighted, read-only; "Edit" goes back to the text area.
                 rx.box(rx.code_block(FilesState.text, language=FilesState.language, show_line_numbers=True, wrap_long_lines=True), id="code-preview", width="100%"),
             ),
-            code_area(value=FilesState.text, on_change=FilesState.set_text, on_key_down=FilesState.on_editor_key, rows=28, id="file-editor"),
+            # Ctrl/Cmd+S is the page's key listener (pages/files.py), here and everywhere else.
+            code_area(value=FilesState.text, on_change=FilesState.set_text, on_key_down=None, rows=28, id="file-editor"),
         ),
     )
     return rx.vstack(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import posixpath
+import time
 import urllib.parse
 
 import reflex as rx
@@ -28,6 +29,7 @@ from .base import AppState
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 EDITOR_DEBOUNCE_S = 0.3  # Reflex's text areas send their value this long after typing stops
+FOCUS_RELIST_MIN_S = 5.0  # the page regaining focus re-lists a folder at most this often
 TEXT_SUFFIXES = {".sql": "sql", ".py": "python", ".json": "json", ".yaml": "yaml", ".yml": "yaml", ".md": "markdown"}
 
 
@@ -56,12 +58,14 @@ class FilesState(AppState):
     _theirs_version: FileVersion | None = None
     name_dialog: str = ""  # "", "file", "folder", "rename"
     name_value: str = ""
+    name_error: str = ""  # why the name was refused: shown in the dialog, beside the field
     delete_target: str = ""
     discard_target: str = ""  # a file to open once the user agrees to drop unsaved edits
 
     _children: dict[str, list[dict[str, str]]] = {}
     _open_dirs: list[str] = []
     _selected_dir: str = "."
+    _focus_relisted_at: float = 0.0
 
     # --- derived ---
     @rx.var
@@ -107,9 +111,11 @@ class FilesState(AppState):
         await self._fetch(".")
         self._flatten()
 
-    async def _fetch(self, rel: str) -> None:
+    async def _fetch(self, rel: str, *, quiet: bool = False) -> None:
         entries, err = await self._call(self._store().list, rel)
         if err is not None:
+            if quiet:  # a background re-list keeps what is shown and says nothing
+                return
             self.error = str(err)
             entries = []
         self._children = {
@@ -140,12 +146,16 @@ class FilesState(AppState):
         walk(".", 0)
         self.nodes = out
 
-    async def _reload(self, *rels: str) -> None:
+    async def _reload(self, *rels: str, quiet: bool = False) -> None:
         """Lists again the folders a change touched (those shown), not the whole open tree."""
         for rel in dict.fromkeys(rels):
             if rel == "." or rel in self._open_dirs:
-                await self._fetch(rel)
+                await self._fetch(rel, quiet=quiet)
         self._flatten()
+
+    def _open_folder(self) -> str:
+        """The folder of the open file (or the selected folder when none is open)."""
+        return (posixpath.dirname(self.path) or ".") if self.path else self._selected_dir
 
     @rx.event
     async def refresh(self):
@@ -164,6 +174,19 @@ class FilesState(AppState):
             await self._fetch(rel)
             self._open_dirs = [*self._open_dirs, rel]
         self._flatten()
+
+    @rx.event
+    async def on_page_focus(self):
+        """The tab or window came back: someone may have saved meanwhile, from another
+        browser. Re-list the one folder the user is working in (one list call), at most every
+        FOCUS_RELIST_MIN_S whatever the client sends. Not a timer: polling would cost a
+        Files API call per open tab every few seconds, watched or not; a change the user
+        makes here re-lists anyway, and Refresh re-lists every open folder."""
+        now = time.monotonic()
+        if now - self._focus_relisted_at < FOCUS_RELIST_MIN_S:
+            return
+        self._focus_relisted_at = now
+        await self._reload(self._open_folder(), quiet=True)
 
     @rx.event
     def select_root(self):
@@ -193,7 +216,8 @@ class FilesState(AppState):
             self.text = self._saved_text = content.text
             self._version = content.version
             self.download_only = False
-        self._flatten()
+        # The tree may show a size from before someone else's save: list the folder again.
+        await self._reload(self._selected_dir, quiet=True)
 
     @rx.event
     async def confirm_discard(self):
@@ -216,13 +240,6 @@ class FilesState(AppState):
     @rx.event
     def toggle_preview(self):
         self.preview = not self.preview
-
-    @rx.event
-    def on_editor_key(self, key: str, info: dict):
-        if not (isinstance(key, str) and isinstance(info, dict)):
-            return
-        if key.lower() == "s" and (info.get("ctrl_key") or info.get("meta_key")):
-            return FilesState.save_after_typing
 
     @rx.event(background=True)
     async def save_after_typing(self):
@@ -287,24 +304,29 @@ class FilesState(AppState):
             return
         self.name_dialog = kind
         self.name_value = posixpath.basename(self.path) if kind == "rename" else ""
+        self.name_error = ""
 
     @rx.event
     def set_name_value(self, value: str):
         if isinstance(value, str):
             self.name_value = value[:1024]
+            self.name_error = ""
 
     @rx.event
     def close_name(self):
-        self.name_dialog = ""
+        self.name_dialog, self.name_error = "", ""
 
     @rx.event
     async def submit_name(self):
         name = self.name_value.strip()
         kind, user = self.name_dialog, self._identity().user
+        if kind not in ("file", "folder", "rename"):
+            return
         if not name:
+            self.name_error = "Enter a name."
             return
         if "/" in name and kind == "rename":
-            self.error = "A name cannot contain '/'."
+            self.name_error = "A name cannot contain '/'."
             return
         base = self._selected_dir if kind != "rename" else (posixpath.dirname(self.path) or ".")
         target = name if base == "." else f"{base}/{name}"
@@ -316,15 +338,19 @@ class FilesState(AppState):
         elif kind == "rename" and self.path:
             _, err = await self._call(store.rename, self.path, target, user)
         else:
+            self.name_error = "Open a file to rename it."
             return
         if err is not None:
-            self.error = str(err)
+            # Refused (outside the root, already there, ...): say so beside the field and keep
+            # the dialog open to correct it; a message under the overlay would not be seen.
+            self.name_error = str(err)
             return
-        self.name_dialog, self.error = "", ""
-        await self._reload(base)
+        self.name_dialog, self.name_error, self.error = "", "", ""
         if kind == "file":
-            await self._open(target)
-        elif kind == "rename":
+            await self._open(target)  # lists its folder again
+            return
+        await self._reload(base)
+        if kind == "rename":
             self.path = target
             self.notice = f"Renamed to {target}."
             self._flatten()
