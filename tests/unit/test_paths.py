@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -80,7 +81,13 @@ ALLOWED = [
     ("50% off.txt", "50% off.txt"),
     ("a%20b", "a%20b"),
     ("12:30 notes.txt", "12:30 notes.txt"),
-    ("~/x", "~/x"),
+    ("a/~/x", "a/~/x"),  # only a leading '~' reads as a home folder
+    ("x~", "x~"),
+    ("notes~.txt", "notes~.txt"),
+    ("a/\uff5e", "a/\uff5e"),
+    ("l\u00b7l.txt", "l\u00b7l.txt"),  # a middle dot is a letter's companion in Catalan, not a '.'
+    ("\u4f1a\u8b70\u3002txt", "\u4f1a\u8b70\u3002txt"),  # the ideographic full stop stays: CJK names use it
+    (". .", ". ."),
     ("$HOME/x", "$HOME/x"),
     ("a'b\"c.txt", "a'b\"c.txt"),
     ("*.sql", "*.sql"),
@@ -132,6 +139,53 @@ REFUSED = [
     "\ud800",
     "   ",
     "a/ /b",
+    # Look-alike dots, slashes and backslashes (Unicode confusables, or NFKC folds them into one).
+    "\uff0e\uff0e/x",  # FULLWIDTH FULL STOP
+    "\uff0e\uff0e",
+    "a/\uff0e\uff0e/b",
+    "\u2024\u2024/x",  # ONE DOT LEADER
+    "\u2025/x",  # TWO DOT LEADER
+    "\u2026/x",  # HORIZONTAL ELLIPSIS
+    "\ufe52\ufe52/x",  # SMALL FULL STOP
+    "\ufe30/x",  # PRESENTATION FORM FOR VERTICAL TWO DOT LEADER
+    ".\uff0e/x",
+    "\u0701\u0701/x",  # SYRIAC SUPRALINEAR FULL STOP
+    "\ua60e\ua60e/x",  # VAI FULL STOP
+    "..\uff0fx",  # FULLWIDTH SOLIDUS
+    "..\u2215x",  # DIVISION SLASH
+    "..\u2044x",  # FRACTION SLASH
+    "..\u29f8x",  # BIG SOLIDUS
+    "..\u2571x",  # BOX DRAWINGS LIGHT DIAGONAL
+    "a\u2215b",
+    "a\u2044b.txt",
+    "..\uff3cx",  # FULLWIDTH REVERSE SOLIDUS
+    "..\ufe68x",  # SMALL REVERSE SOLIDUS
+    "..\u2216x",  # SET MINUS
+    "..\u29f5x",  # REVERSE SOLIDUS OPERATOR
+    "\u2105.txt",  # CARE OF: NFKC makes it "c/o"
+    "\u2488 first.txt",  # DIGIT ONE FULL STOP: "1."
+    # Names that read as '.' or '..' but are not.
+    "..\u200b/x",  # zero-width space
+    "\u200b../x",
+    "..\u00ad/x",  # soft hyphen
+    ".\u0307./x",  # a combining dot
+    "..\u0338/x",  # a combining slash overlay
+    ".. /x",
+    " ../x",
+    " .",
+    # A leading '~' (a home folder to a shell and os.path.expanduser) and its look-alikes.
+    "~/x",
+    "~",
+    "~root/.ssh/id_rsa",
+    "./~/x",
+    ".//~/x",
+    "\uff5e/x",  # FULLWIDTH TILDE
+    "\u223c/x",  # TILDE OPERATOR
+    "\u301c/x",  # WAVE DASH
+    "%7e/x",
+    "%7E/x",
+    "\u200b~/x",
+    " ~/x",
 ]
 
 
@@ -301,12 +355,21 @@ def test_whole_path_limit_counts_the_root() -> None:
 
 # --------------------------------------------------------------------------- properties
 
-_tricky = st.sampled_from(list("./\\%2eEfF05c:ab ~\x00\n") + ["..", "%2e", "%2F", "dbfs:", "s3://", "/Volumes", "é", "\u202e"])
-any_text = st.one_of(st.text(), st.lists(_tricky, max_size=30).map("".join))
-safe_char = st.characters(
-    blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="/\\%\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f:"
+_tricky = st.sampled_from(
+    list("./\\%2eEfF05c:ab ~\x00\n")
+    + ["..", "%2e", "%2F", "dbfs:", "s3://", "/Volumes", "é", "\u202e", "\uff0e", "\u2024", "\uff0f", "\u2215", "\u200b", "\uff5e"]
 )
-safe_segment = st.text(safe_char, min_size=1, max_size=20).filter(lambda s: s not in (".", "..") and not s.isspace())
+any_text = st.one_of(st.text(), st.lists(_tricky, max_size=30).map("".join))
+_LOOKS_LIKE_A_SEPARATOR = "\u0701\u0702\ua4f8\ua60e\U00010a50\U0001d16d\u2044\u2215\u29f8\u2571\u27cb\u1735\u2041\u2cc6\u3033\u31d3\u2f03\U0001d23a\u0337\u0338\u2216\u29f5\u29f9\u2572\u27cd"
+safe_char = st.characters(
+    # Mn, Me, Cf: a combining mark or an invisible character may turn '.' into a look-alike.
+    blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Mn", "Me", "Cf"),
+    blacklist_characters="/\\%\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f:~\uff5e\u223c\u2053\u301c"
+    + _LOOKS_LIKE_A_SEPARATOR,
+).filter(lambda c: c.isascii() or not any(x in unicodedata.normalize("NFKC", c) for x in "./\\"))
+safe_segment = st.text(safe_char, min_size=1, max_size=20).filter(
+    lambda s: s not in (".", "..") and not s.isspace() and not (set(s.strip()) == {"."} and s != s.strip())
+)
 PROPS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -353,7 +416,33 @@ def test_safe_segments_round_trip_local(segments: list[str], local_root: str) ->
 
 @pytest.mark.parametrize("kind", ROOTS)
 @PROPS
-@given(segments=st.lists(safe_segment, min_size=0, max_size=4), evil=st.sampled_from(["..", "%2e%2e", "a\\b", "x\x00"]))
+@given(
+    segments=st.lists(safe_segment, min_size=0, max_size=4),
+    evil=st.sampled_from(["..", "%2e%2e", "a\\b", "x\x00", "\uff0e\uff0e", "\u2025", "..\u200b", "a\u2215b", "a\uff0fb", "\u2024."]),
+)
 def test_one_bad_segment_spoils_the_path(kind: str, segments: list[str], evil: str, local_root: str) -> None:
     with pytest.raises(PathNotAllowed):
         resolve(_root(kind, local_root), "/".join([*segments, evil, "x"]))
+
+
+@pytest.mark.parametrize("kind", ROOTS)
+@PROPS
+@given(
+    before=st.text(safe_char, max_size=5),
+    lookalike=st.sampled_from(sorted(_LOOKS_LIKE_A_SEPARATOR) + ["\uff0e", "\u2024", "\u2025", "\u2026", "\ufe52", "\uff0f", "\uff3c", "\ufe68"]),
+    after=st.text(safe_char, max_size=5),
+)
+def test_a_look_alike_dot_or_slash_anywhere_is_refused(kind: str, before: str, lookalike: str, after: str, local_root: str) -> None:
+    with pytest.raises(PathNotAllowed, match=f"U\\+{ord(lookalike):04X}"):
+        resolve(_root(kind, local_root), f"folder/{before}{lookalike}{after}")
+
+
+@pytest.mark.parametrize("kind", ROOTS)
+def test_the_refusals_say_what_is_wrong(kind: str, local_root: str) -> None:
+    root = _root(kind, local_root)
+    with pytest.raises(PathNotAllowed, match="FULLWIDTH FULL STOP"):
+        resolve(root, "\uff0e\uff0e/x")
+    with pytest.raises(PathNotAllowed, match="start with '~'"):
+        resolve(root, "~/x")
+    with pytest.raises(PathNotAllowed, match="looks like '.' or '..'"):
+        resolve(root, "..\u200b/x")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import unicodedata
 from typing import Literal
 
 RootKind = Literal["volume", "dbfs", "local"]
@@ -32,6 +33,22 @@ _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 # Bidirectional overrides and isolates: they make a name display differently from what it is
 # ("txt.exe" shown as "exe.txt"). Line/paragraph separators break one-line displays and logs.
 _CONFUSING = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u2028\u2029")
+# Characters that look like '.', '/' or '\\' without becoming one under Unicode compatibility
+# normalization (NFKC), from Unicode's confusables list. Those that do become one (U+FF0E
+# FULLWIDTH FULL STOP, U+2025 TWO DOT LEADER, U+FF0F FULLWIDTH SOLIDUS ...) are caught by
+# `_looks_like_separator`: a layer that normalizes names (a search index, a sync client, a
+# browser's form) would turn "\uff0e\uff0e" into "..", and a person reads it as ".." already.
+_LOOKALIKES = frozenset(
+    # dots
+    "\u0701\u0702\ua4f8\ua60e\U00010a50\U0001d16d"
+    # slashes
+    "\u2044\u2215\u29f8\u2571\u27cb\u1735\u2041\u2cc6\u3033\u31d3\u2f03\U0001d23a\u0337\u0338"
+    # backslashes
+    "\u2216\u29f5\u29f9\u2572\u27cd"
+)
+# What a shell or os.path.expanduser reads as a home folder at the start of a path, and the
+# characters that look like it (or become it under NFKC).
+_TILDES = ("~", "\uff5e", "\u223c", "\u2053", "\u301c", "%7e", "%7E")
 
 
 class PathNotAllowed(ValueError):
@@ -91,6 +108,11 @@ def _check_text(text: str, *, what: str = "path") -> None:
             raise PathNotAllowed(f"The {what} is not valid Unicode")
         if ch in _CONFUSING:
             raise PathNotAllowed(f"The {what} contains an invisible direction or line-separator character (U+{o:04X})")
+        if o > 0x7F and (ch in _LOOKALIKES or _looks_like_separator(ch)):
+            raise PathNotAllowed(
+                f"The {what} contains U+{o:04X} ({unicodedata.name(ch, 'a look-alike character')}), which looks like "
+                "'.', '/' or '\\'; use the plain character or another name"
+            )
     if "\\" in text:
         raise PathNotAllowed(f"The {what} contains a backslash; use '/' between folders")
     for m in _PERCENT.finditer(text):
@@ -101,11 +123,29 @@ def _check_text(text: str, *, what: str = "path") -> None:
             raise PathNotAllowed(f"The {what} contains the percent-escape {m.group(0)!r}, which is not allowed")
 
 
+@functools.lru_cache(maxsize=4096)
+def _looks_like_separator(ch: str) -> bool:
+    """True when NFKC turns `ch` into text holding '.', '/' or '\\' (U+FF0E, U+2024, U+FF0F ...)."""
+    return any(c in "./\\" for c in unicodedata.normalize("NFKC", ch))
+
+
+def _skeleton(segment: str) -> str:
+    """What a person sees of a name: compatibility forms folded, combining marks, invisible
+    format characters (zero-width space, joiners) and surrounding spaces dropped."""
+    folded = unicodedata.normalize("NFKC", segment)
+    return "".join(c for c in folded if unicodedata.category(c) not in ("Mn", "Me", "Cf")).strip()
+
+
 def _segments(path: str) -> list[str]:
     segments = [s for s in path.split("/") if s not in ("", ".")]
     for s in segments:
         if s == "..":
             raise PathNotAllowed("'..' is not allowed in a path")
+        if not s.isascii() or s != s.strip():
+            shown = _skeleton(s)
+            if shown and set(shown) == {"."} and shown != s:
+                # "..\u200b", ". .", ".\u0307." read as '.' or '..' but name something else.
+                raise PathNotAllowed("A name in the path looks like '.' or '..' but is not; choose another name")
         if s.isspace():
             # Legal on disk, but invisible in a file tree and almost always a typo.
             raise PathNotAllowed("A name in the path is only spaces")
@@ -143,6 +183,10 @@ def resolve(root: str, path: str, *, kind: RootKind | None = None) -> str:
             raise PathNotAllowed(f"'{m.group(0)}' paths are not allowed here; use a path inside {base}")
 
     segments = _segments(path)
+    if not absolute and segments and _skeleton(segments[0]).startswith(_TILDES):
+        # "~/x" is a folder named "~" here, but the user's home folder to a shell, to
+        # os.path.expanduser and to anyone reading it: never let the two meet.
+        raise PathNotAllowed("A path may not start with '~'; name a folder inside the files root")
     if absolute:
         base_segments = (base[len("dbfs:") :] if kind == "dbfs" else base).strip("/").split("/")
         if segments[: len(base_segments)] != base_segments:
