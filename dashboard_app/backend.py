@@ -1,4 +1,5 @@
-"""Builds the process's services once, from Settings: the engine, results, history, files.
+"""Builds the process's services once, from Settings: the engine, results, history, files,
+the per-user limits and the audit log.
 
 The one place that decides between the embedded default and Databricks. No Reflex here:
 state classes call `services()` and get plain Python objects back.
@@ -8,13 +9,17 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
+import weakref
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .settings import Settings, ensure_writable_dir, get_settings
 from .services.history import HistoryStore
+from .services.limits import Limiter
 from .services.results import ResultStore
+from .services.sql import gate
 from .services.sql.engine import Identity, QueryEngine
 
 if TYPE_CHECKING:
@@ -24,6 +29,7 @@ if TYPE_CHECKING:
     from .services.files.store import FileStore
 
 log = logging.getLogger(__name__)
+_AUDIT_LOCK = threading.Lock()
 
 #: Who the current file call is for. With APP_RUN_AS=user, file calls use that person's
 #: forwarded token; the state sets it around each call (threads inherit it).
@@ -36,6 +42,21 @@ class Services:
     engine: QueryEngine
     results: ResultStore
     history: HistoryStore
+    #: Per-user limits (APP_RATE_LIMIT_PER_MINUTE, APP_MAX_RUNNING_PER_USER), in memory. The
+    #: gate applies them to every statement on `engine`; the files page and the API count
+    #: file writes and chat messages with `limiter.acquire(user, "file_writes" | "chat")`.
+    limiter: Limiter = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        s = self.settings
+        self.limiter = Limiter(per_minute=s.rate_limit_per_minute, max_running=s.max_running_per_user)
+        if self.engine is not None:
+            # Every statement on this engine, whoever calls the gate (the editor, a sort, the
+            # tiles, the API, the agent), is counted and audited; the log is built on first use.
+            # The policy reaches these Services weakly: the registry it lives in is keyed by the
+            # engine, which these Services hold.
+            me = weakref.ref(self)
+            gate.attach(self.engine, gate.Policy(limiter=self.limiter, audit=lambda: _audit_of(me())))
 
     @functools.cached_property
     def audit(self) -> "AuditLog":
@@ -43,7 +64,9 @@ class Services:
 
         if self.settings.effective_audit_log == "database":
             return AuditLog(DatabaseTable(self.history.engine), secrets=self.settings.secrets())
-        return AuditLog(self.settings.data_dir / "audit.jsonl", secrets=self.settings.secrets())
+        return AuditLog(
+            self.settings.data_dir / "audit.jsonl", secrets=self.settings.secrets(), max_bytes=self.settings.audit_max_bytes
+        )
 
     @functools.cached_property
     def dashboards(self) -> "DashboardStore":
@@ -77,6 +100,13 @@ class Services:
 
         caller = CALLER.get() if self.settings.run_as == "user" else None
         return workspace_client(self.settings, caller)
+
+
+def _audit_of(svc: Services | None) -> "AuditLog | None":
+    if svc is None:
+        return None
+    with _AUDIT_LOCK:  # the first statements may arrive together, from several threads
+        return svc.audit
 
 
 def build_engine(settings: Settings) -> QueryEngine:

@@ -81,6 +81,84 @@ class Settings(BaseSettings):
     # outlives a Databricks App's container. Empty: the database inside an App, else the file.
     audit_log: Literal["", "file", "database"] = Field("", alias="APP_AUDIT_LOG")
 
+    # --- Who may call, from where (api/security.py; README "Who can reach the app") ---
+    # Outside a Databricks App: the key programs send as `Authorization: Bearer <key>` on /api.
+    # Inside an App the platform authenticates every request and the key is not used.
+    api_key: SecretStr | None = Field(None, alias="APP_API_KEY")
+    # The address the server listens on outside an App (empty: 127.0.0.1, this machine only).
+    bind: str = Field("", alias="APP_BIND")
+    # Other sites allowed to call (comma-separated origins); the app's own is always allowed.
+    allowed_origins: str = Field("", alias="APP_ALLOWED_ORIGINS")
+    # Largest request body on /api, counted as it streams in (the page's /_upload has its own).
+    max_request_bytes: int = Field(10 * 1024 * 1024, alias="APP_MAX_REQUEST_BYTES", ge=1024, le=1024**3)
+
+    @field_validator("api_key")
+    @classmethod
+    def _api_key(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is None or v.get_secret_value() == "":
+            return None
+        key = v.get_secret_value()
+        if key != key.strip() or any(c.isspace() for c in key):
+            raise ValueError("must not contain spaces")
+        if not all(33 <= ord(c) < 127 for c in key):
+            raise ValueError("must be printable ASCII (it travels in an HTTP header)")
+        if len(key) < 16:
+            raise ValueError("is too short: use at least 16 characters (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)")
+        return v
+
+    @field_validator("bind")
+    @classmethod
+    def _bind(cls, v: str) -> str:
+        v = v.strip()
+        if v.lower() == "localhost":
+            return "127.0.0.1"
+        if v.startswith("[") and v.endswith("]"):
+            v = v[1:-1]
+        if v:
+            try:
+                v = str(ipaddress.ip_address(v))
+            except ValueError:
+                raise ValueError("must be an IP address to listen on, e.g. 127.0.0.1 (this machine) or 0.0.0.0 (every interface)") from None
+        return v
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _allowed_origins(cls, v: str) -> str:
+        return ",".join(_origin(item) for item in v.split(",") if item.strip())
+
+    @property
+    def effective_bind(self) -> str:
+        """Where the server listens: inside a Databricks App where the platform expects it
+        (every interface), elsewhere APP_BIND or this machine only."""
+        if self.is_databricks_app:
+            return "0.0.0.0"
+        return self.bind or "127.0.0.1"
+
+    @property
+    def allowed_origin_list(self) -> tuple[str, ...]:
+        return tuple(o for o in self.allowed_origins.split(",") if o)
+
+
+    # --- Per-user limits and audit rotation (services/limits.py, services/audit.py) ---
+    # Statements a person may submit a minute (a burst of that many, then that rate); chat
+    # messages, file changes and dashboard tiles each count on their own against the same
+    # figure. 0: no limit.
+    rate_limit_per_minute: int = Field(120, alias="APP_RATE_LIMIT_PER_MINUTE", ge=0, le=1_000_000)
+    # Statements of one person running at once, from every source (a dashboard refresh runs up
+    # to APP_DASHBOARD_CONCURRENCY of them). 0: no limit.
+    max_running_per_user: int = Field(8, alias="APP_MAX_RUNNING_PER_USER", ge=0, le=10_000)
+    # The audit file is rotated at this size (audit.jsonl.1 ... .5 are kept). 0: never.
+    audit_max_bytes: int = Field(50 * 1024 * 1024, alias="APP_AUDIT_MAX_BYTES", ge=0, le=1024**4)
+
+    @model_validator(mode="after")
+    def _limits_fit(self) -> "Settings":
+        if 0 < self.max_running_per_user < self.dashboard_concurrency:
+            raise ValueError(
+                f"APP_MAX_RUNNING_PER_USER ({self.max_running_per_user}) is below APP_DASHBOARD_CONCURRENCY "
+                f"({self.dashboard_concurrency}): one dashboard refresh would be refused its own tiles; raise the first or lower the second"
+            )
+        return self
+
     @field_validator("databricks_host")
     @classmethod
     def _host(cls, v: str) -> str:
@@ -160,7 +238,7 @@ class Settings(BaseSettings):
     def secrets(self) -> list[str]:
         """Every configured secret value, for leak checks."""
         out = []
-        for s in (self.databricks_token, self.databricks_client_secret):
+        for s in (self.databricks_token, self.databricks_client_secret, self.api_key):
             if s is not None and s.get_secret_value():
                 out.append(s.get_secret_value())
         return out
@@ -175,6 +253,27 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _origin(value: str) -> str:
+    """One APP_ALLOWED_ORIGINS entry as a browser writes it in `Origin`: scheme://host[:port]."""
+    raw = value.strip()
+    if raw == "*" or "*" in raw:
+        raise ValueError(f"{raw!r}: wildcards are not allowed, list each origin (e.g. https://tools.example.com)")
+    parts = urlsplit(raw)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{raw!r} is not an origin: write scheme://host[:port], e.g. https://tools.example.com")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"{raw!r} is not an origin: no path, query or user, only scheme://host[:port]")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"{raw!r} has an invalid port") from None
+    scheme, host = parts.scheme.lower(), parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    default = {"http": 80, "https": 443}[scheme]
+    return f"{scheme}://{host}" + (f":{port}" if port and port != default else "")
+
+
 def _format(err: ValidationError) -> str:
     first = err.errors()[0]
     loc = [str(p) for p in first.get("loc", ()) if p != "__root__"]
@@ -183,7 +282,7 @@ def _format(err: ValidationError) -> str:
     if name in Settings.model_fields:
         name = Settings.model_fields[name].alias or name
     msg = first.get("msg", "invalid value").removeprefix("Value error, ")
-    secret = any(w in name for w in ("TOKEN", "SECRET"))
+    secret = any(w in name for w in ("TOKEN", "SECRET", "KEY"))
     if name and not secret and "input" in first and not isinstance(first["input"], dict):
         msg += f" (got {str(first['input'])[:40]!r})"
     return f"{name}: {msg}" if name else msg

@@ -6,7 +6,9 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from . import dashboards, downloads
+from . import files, metadata, query
 from .deps import register_errors
+from .security import SecurityMiddleware, current_settings
 
 
 def build() -> FastAPI:
@@ -19,6 +21,13 @@ def build() -> FastAPI:
         generate_unique_id_function=lambda route: f"{route.tags[0]}-{route.name}" if route.tags else route.name,
     )
     register_errors(app)
+    # Host, Origin, key and size checks and the security headers (api/security.py). Reflex
+    # mounts its whole backend inside this app, so they also cover the page and its /_event
+    # websocket; the settings are read per request (the same the routes use).
+    app.add_middleware(SecurityMiddleware, settings=current_settings)
     app.include_router(downloads.router)
     app.include_router(dashboards.router)
+    app.include_router(query.router)
+    app.include_router(files.router)
+    app.include_router(metadata.router)
     return app

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..backend import Services, services
 from ..identity import resolve_identity
+from ..services.limits import RateLimited
 from ..services.sql.engine import Identity
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,12 @@ def register_errors(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, err: ApiError) -> JSONResponse:
         return error_response(err.status, err.code, err.message)
+
+    @app.exception_handler(RateLimited)
+    async def _rate_limited(_request: Request, err: RateLimited) -> JSONResponse:
+        # Over a per-user limit (statements a minute, running at once, file writes, chat
+        # messages): raised by the gate or the limiter inside any route.
+        return error_response(429, "RATE_LIMITED", err.message, headers={"Retry-After": str(err.retry_after)})
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, err: RequestValidationError) -> JSONResponse:

@@ -16,6 +16,7 @@ import urllib.parse
 import reflex as rx
 
 from ..backend import CALLER, services
+from ..services.limits import RateLimited
 from ..services.sql.engine import QueryError
 from ..services.files import (
     FileConflict,
@@ -99,6 +100,15 @@ class FilesState(AppState):
             return None, FileStoreError(str(err))
         finally:
             CALLER.reset(caller)
+
+    def _write_refused(self) -> str:
+        """Counts one file change against the person's per-minute limit: the message to show
+        when over it, else ""."""
+        try:
+            services().limiter.acquire(self._identity().user, "file_writes")
+        except RateLimited as err:
+            return str(err)
+        return ""
 
     @rx.event
     async def load(self):
@@ -255,6 +265,9 @@ class FilesState(AppState):
         await self._write(self._version)
 
     async def _write(self, expected: FileVersion) -> None:
+        if refused := self._write_refused():
+            self.error = refused
+            return
         version, err = await self._call(self._store().write_text, self.path, self.text, expected, self._identity().user)
         if isinstance(err, FileConflict):
             if err.current is None:
@@ -328,6 +341,9 @@ class FilesState(AppState):
         if "/" in name and kind == "rename":
             self.name_error = "A name cannot contain '/'."
             return
+        if refused := self._write_refused():
+            self.name_error = refused  # beside the field, as any refusal of the name
+            return
         base = self._selected_dir if kind != "rename" else (posixpath.dirname(self.path) or ".")
         target = name if base == "." else f"{base}/{name}"
         store = self._store()
@@ -371,6 +387,9 @@ class FilesState(AppState):
         target, self.delete_target = self.delete_target, ""
         if not target:
             return
+        if refused := self._write_refused():
+            self.error = refused
+            return
         _, err = await self._call(self._store().delete, target, self._identity().user)
         if err is not None:
             self.error = str(err)
@@ -389,6 +408,9 @@ class FilesState(AppState):
         for f in files:
             name = posixpath.basename((f.name or "upload").replace("\\", "/"))
             target = name if self._selected_dir == "." else f"{self._selected_dir}/{name}"
+            if refused := self._write_refused():
+                self.error = refused  # this file and the rest are not uploaded
+                break
             if f.size is not None and f.size > MAX_UPLOAD_BYTES:
                 err = FileTooLarge(f.size, MAX_UPLOAD_BYTES)
             else:

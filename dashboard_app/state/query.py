@@ -194,6 +194,8 @@ class QueryState(AppState):
                         timeout_s=svc.settings.query_timeout_s,
                         scope=scope,
                         warehouse_id=warehouse_id or None,
+                        source="page",  # counted against the per-user limits and audited as the page's
+                        count=index == 0,  # a Run is one submission, however many statements it holds
                     )
                 )
                 while not job.done():

@@ -115,6 +115,7 @@ class Refresher:
         result = gate.run_statement(
             self.engine, sql, identity=identity, confirmed=False, read_only_mode=self.limits.read_only_mode,
             row_limit=self.limits.row_limit, timeout_s=self.limits.timeout_s, scope=scope, params=params or None,
+            source="dashboard",
         )
         self.cache.put(key, result)
         return result, False
