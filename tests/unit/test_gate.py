@@ -8,6 +8,7 @@ import pytest
 from dashboard_app.services.sql import gate
 from dashboard_app.services.sql.engine import Identity
 from dashboard_app.services.sql.local import LocalEngine
+from tests.conftest import run_async
 
 ME = Identity("analyst@test")
 
@@ -261,7 +262,7 @@ def test_the_services_engine_carries_the_limits_and_the_audit_log(tmp_path):
     try:
         assert gate.policy_for(local).limiter is svc.limiter
         board = model.from_data({"title": "T", "tiles": [{"title": f"t{i}", "sql": f"SELECT {i} AS v"} for i in range(4)]})
-        tiles = asyncio.run(svc.refresher.all_tiles(board, {}, ME, fresh=True))
+        tiles = run_async(svc.refresher.all_tiles(board, {}, ME, fresh=True))
         # Three tiles fit the (tiny) per-minute figure; the fourth shows the limit as its error.
         assert sorted(t.status for t in tiles) == ["error", "ok", "ok", "ok"]
         assert "dashboard tile queries" in next(t.error for t in tiles if t.status == "error")

@@ -121,7 +121,13 @@ def served(tmp_path_factory):
             left = [t for t in asyncio.all_tasks(loop) if not t.done()]  # socket.io's ping tasks
             for task in left:
                 task.cancel()
-            loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+
+            def drain() -> None:  # on a thread: the browser tests keep a loop running in this one
+                loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+
+            finisher = threading.Thread(target=drain)
+            finisher.start()
+            finisher.join(10)
             engine.close()
 
 
