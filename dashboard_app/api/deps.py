@@ -45,7 +45,7 @@ def get_caller(request: Request, svc: Annotated[Services, Depends(get_services)]
 ServicesDep = Annotated[Services, Depends(get_services)]
 Caller = Annotated[Identity, Depends(get_caller)]
 
-_CODES = {400: "BAD_REQUEST", 401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED",
+STATUS_CODES = {400: "BAD_REQUEST", 401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED",
           409: "CONFLICT", 413: "TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE", 422: "BAD_REQUEST", 429: "RATE_LIMITED"}
 
 
@@ -69,7 +69,7 @@ def register_errors(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, err: StarletteHTTPException) -> JSONResponse:
-        return error_response(err.status_code, _CODES.get(err.status_code, "ERROR"), str(err.detail))
+        return error_response(err.status_code, STATUS_CODES.get(err.status_code, "ERROR"), str(err.detail))
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, err: Exception) -> JSONResponse:

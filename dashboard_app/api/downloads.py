@@ -6,7 +6,7 @@ import asyncio
 from urllib.parse import quote
 
 from fastapi import APIRouter
-from fastapi.responses import PlainTextResponse, StreamingResponse
+from fastapi.responses import StreamingResponse
 from starlette.concurrency import iterate_in_threadpool
 
 from ..backend import CALLER
@@ -15,7 +15,7 @@ from ..services.files import FileNotFound, FilePermissionDenied, FileStoreError,
 from ..services.results import ResultNotFound
 from ..services.sql.engine import QueryError
 from ..services.sql.errors import AuthError
-from .deps import Caller, ServicesDep
+from .deps import STATUS_CODES, Caller, ServicesDep, error_response
 
 router = APIRouter(tags=["downloads"])
 
@@ -23,11 +23,11 @@ router = APIRouter(tags=["downloads"])
 @router.get("/api/results/{rid}/download", response_class=StreamingResponse)
 def download_result(rid: str, svc: ServicesDep, caller: Caller, format: str = "csv"):
     if format not in downloads.FORMATS:
-        return PlainTextResponse("format must be csv or parquet", status_code=400)
+        return error_response(400, "BAD_REQUEST", "format must be csv or parquet")
     try:
         item = svc.results.get(rid, owner=caller.user)
     except ResultNotFound:
-        return PlainTextResponse("This result has expired or is not yours: run the query again.", status_code=404)
+        return error_response(404, "NOT_FOUND", "This result has expired or is not yours: run the query again.")
     name = downloads.filename(item.sql, format)
     return StreamingResponse(
         iterate_in_threadpool(downloads.stream(item.result.table, format)),
@@ -44,12 +44,12 @@ async def download_file(svc: ServicesDep, caller: Caller, path: str = ""):
         store = svc.files
         chunks = await asyncio.to_thread(store.open_download, path)
     except PathNotAllowed as err:
-        return PlainTextResponse(str(err), status_code=400)
+        return error_response(400, "PATH_NOT_ALLOWED", str(err))
     except AuthError as err:
         # The signed-in user's token is missing or expired: they must sign in again.
-        return PlainTextResponse(str(err), status_code=401 if err.expired else 403)
+        return error_response(401 if err.expired else 403, "UNAUTHENTICATED" if err.expired else "FORBIDDEN", str(err))
     except QueryError as err:  # Databricks could not be reached to start the download
-        return PlainTextResponse(str(err), status_code=503)
+        return error_response(503, "UNAVAILABLE", str(err))
     except FileStoreError as err:
         status = (
             404 if isinstance(err, FileNotFound)
@@ -58,7 +58,7 @@ async def download_file(svc: ServicesDep, caller: Caller, path: str = ""):
             else 503 if err.retryable
             else 400
         )
-        return PlainTextResponse(str(err), status_code=status)
+        return error_response(status, STATUS_CODES.get(status, "ERROR"), str(err))
     finally:
         CALLER.reset(token)
     name = path.rstrip("/").rsplit("/", 1)[-1] or "download"

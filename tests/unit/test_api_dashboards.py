@@ -4,22 +4,17 @@ Every answer is checked: never a 5xx, and every error is JSON `{"error": {"code"
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import json
 import re
-import socket
 import threading
 import time
 
 import httpx
 import pytest
 import yaml
-from granian.constants import Interfaces
-from granian.server.embed import Server
 
-from dashboard_app.api import deps
 from dashboard_app.api.app import build
 from dashboard_app.backend import Services
 from dashboard_app.services.dashboards import example
@@ -28,6 +23,7 @@ from dashboard_app.services.results import ResultStore
 from dashboard_app.services.sql.engine import Identity
 from dashboard_app.services.sql.local import LocalEngine
 from dashboard_app.settings import Settings
+from tests.unit.api_server import serve_asgi
 
 ANA = {"X-Forwarded-Email": "ana@example.com"}
 BOB = {"X-Forwarded-Email": "bob@example.com"}
@@ -55,46 +51,17 @@ tiles:
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     data = tmp_path_factory.mktemp("app")
     settings = Settings(APP_DATA_DIR=str(data), DATABRICKS_APP_NAME="app", APP_AUDIT_LOG="file")  # type: ignore[call-arg]
     engine = LocalEngine(settings.data_dir)
     svc = Services(settings=settings, engine=engine, results=ResultStore(), history=HistoryStore(settings.effective_db_url))
-    port = _free_port()
-    server = Server(build(), address="127.0.0.1", port=port, interface=Interfaces.ASGI, log_enabled=False)
-    loop = asyncio.new_event_loop()
-
-    def serve() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(server.serve())
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(deps, "services", lambda: svc)
-        thread = threading.Thread(target=serve, daemon=True)
-        thread.start()
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                httpx.get(f"{base}/api/openapi.json", timeout=2)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or not thread.is_alive():
-                    raise
-                time.sleep(0.05)
-        try:
+    try:
+        with serve_asgi(build(), lambda: svc) as base:
             yield base, svc
-        finally:
-            loop.call_soon_threadsafe(server.stop)
-            thread.join(10)
-            engine.close()
+    finally:
+        engine.close()
 
 
 @pytest.fixture

@@ -6,20 +6,15 @@ and every error is JSON `{"error": {"code", "message"}}`.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
-import socket
 import threading
 import time
 from typing import Any, Callable, Iterator
 
 import httpx
 import pytest
-from granian.constants import Interfaces
-from granian.server.embed import Server
 
-from dashboard_app.api import deps
 from dashboard_app.api.app import build
 from dashboard_app.backend import Services
 from dashboard_app.services import statements
@@ -28,6 +23,7 @@ from dashboard_app.services.results import ResultStore
 from dashboard_app.services.sql.engine import Identity
 from dashboard_app.services.sql.local import LocalEngine
 from dashboard_app.settings import Settings
+from tests.unit.api_server import serve_asgi
 
 ANA = {"X-Forwarded-Email": "ana@example.com"}
 BOB = {"X-Forwarded-Email": "bob@example.com"}
@@ -38,47 +34,14 @@ NATION = "SELECT n_nationkey, n_name FROM samples.tpch.nation ORDER BY n_nationk
 # --------------------------------------------------------------------------- shared helpers
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def make_settings(data_dir, **env: Any) -> Settings:
     """Settings of a Databricks App (so X-Forwarded-Email names the caller) on a local folder."""
     return Settings(APP_DATA_DIR=str(data_dir), DATABRICKS_APP_NAME="app", APP_AUDIT_LOG="file", **env)  # type: ignore[call-arg]
 
 
-@contextlib.contextmanager
-def serve(current: Callable[[], Services]) -> Iterator[str]:
+def serve(current: Callable[[], Services]) -> contextlib.AbstractContextManager[str]:
     """The API app on granian on a free port, answering with `current()` services; yields its URL."""
-    port = _free_port()
-    server = Server(build(), address="127.0.0.1", port=port, interface=Interfaces.ASGI, log_enabled=False)
-    loop = asyncio.new_event_loop()
-
-    def run() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(server.serve())
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(deps, "services", current)
-        thread = threading.Thread(target=run, daemon=True)
-        thread.start()
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                httpx.get(f"{base}/api/openapi.json", timeout=2)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or not thread.is_alive():
-                    raise
-                time.sleep(0.05)
-        try:
-            yield base
-        finally:
-            loop.call_soon_threadsafe(server.stop)
-            thread.join(10)
+    return serve_asgi(build(), current)
 
 
 def check_answers(answers: list[httpx.Response]) -> None:
