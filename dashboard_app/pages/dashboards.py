@@ -103,8 +103,8 @@ def _toolbar() -> rx.Component:
         rx.text(rx.cond(DashboardState.last_refresh != "", "Refreshed at " + DashboardState.last_refresh, ""), size="1", color="var(--gray-10)", id="last-refresh"),
         rx.button(rx.icon("refresh-cw", size=14), "Refresh", size="1", variant="soft", on_click=DashboardState.refresh, id="refresh-dashboard"),
         rx.select(list(AUTO_REFRESH), value=DashboardState.auto_refresh, on_change=DashboardState.set_auto_refresh, size="1", aria_label="Auto-refresh"),
-        link("YAML", DashboardState.export_yaml),
-        link("JSON", DashboardState.export_json),
+        # Only once the dashboard is loaded: an empty href would download the page itself.
+        rx.cond(DashboardState.dashboard_id != "", rx.hstack(link("YAML", DashboardState.export_yaml), link("JSON", DashboardState.export_json), spacing="2")),
         rx.button("Save to files", size="1", variant="soft", on_click=DashboardState.save_to_files, id="save-to-files"),
         rx.button("Duplicate", size="1", variant="soft", on_click=DashboardState.duplicate, id="duplicate-dashboard"),
         rx.cond(

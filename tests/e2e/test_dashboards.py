@@ -39,6 +39,7 @@ def tile(page: Page, title: str):
 
 
 def wait_tiles(page: Page) -> None:
+    expect(page.locator(".dashboard-tile").first).to_be_visible()  # the dashboard has loaded
     expect(page.locator(".dashboard-tile[data-state='loading']")).to_have_count(0, timeout=60_000)
 
 
