@@ -24,6 +24,8 @@ from .services.sql.engine import Identity, QueryEngine
 
 if TYPE_CHECKING:
     from .services.audit import AuditLog
+    from .services.conversations import ConversationStore
+    from .services.llm.chat import ChatService
     from .services.dashboards.refresh import Refresher
     from .services.dashboards.store import DashboardStore
     from .services.files.store import FileStore
@@ -90,6 +92,18 @@ class Services:
         return Refresher(self.engine, limits)
 
     @functools.cached_property
+    def conversations(self) -> "ConversationStore":
+        from .services.conversations import ConversationStore
+
+        return ConversationStore(self.history.engine)
+
+    @functools.cached_property
+    def chat(self) -> "ChatService":
+        from .services.llm.chat import ChatService
+
+        return ChatService(self.settings, self.engine, self.results, self.conversations, lambda: self.files, self.limiter)
+
+    @functools.cached_property
     def files(self) -> "FileStore":
         from .services.files import make_file_store
 
@@ -123,9 +137,18 @@ def build_engine(settings: Settings) -> QueryEngine:
 def services() -> Services:
     settings = get_settings()
     ensure_writable_dir(settings.data_dir)  # history and the audit log live there on any backend
-    return Services(
+    svc = Services(
         settings=settings,
         engine=build_engine(settings),
         results=ResultStore(),
         history=HistoryStore(settings.effective_db_url),
     )
+    if not settings.uses_databricks and settings.chat_model_configured:
+        # An example agent and knowledge beside the sample data, once, before anyone looks.
+        from .services.llm import knowledge
+
+        try:
+            knowledge.install_examples(svc.files, settings.local_user)
+        except Exception:  # noqa: BLE001 - examples are a nicety; the chat works without them
+            log.warning("could not install the example agent and knowledge files", exc_info=True)
+    return svc

@@ -92,6 +92,49 @@ class Settings(BaseSettings):
     # Largest request body on /api, counted as it streams in (the page's /_upload has its own).
     max_request_bytes: int = Field(10 * 1024 * 1024, alias="APP_MAX_REQUEST_BYTES", ge=1024, le=1024**3)
 
+    # --- Chat model (services/llm): DATABRICKS_SERVING_ENDPOINT on the workspace above, or any
+    # OpenAI-compatible server (a local llama.cpp, vLLM or Ollama) at APP_LLM_BASE_URL. ---
+    llm_base_url: str = Field("", alias="APP_LLM_BASE_URL")
+    llm_api_key: SecretStr | None = Field(None, alias="APP_LLM_API_KEY")
+    llm_model: str = Field("", alias="APP_LLM_MODEL")
+    # Longest wait for the model's first byte and between two streamed chunks.
+    llm_timeout_s: float = Field(60.0, alias="APP_LLM_TIMEOUT_SECONDS", gt=0, le=3600)
+    # Tool calls rounds the agent may make to answer one message.
+    chat_max_tool_rounds: int = Field(10, alias="APP_CHAT_MAX_TOOL_ROUNDS", ge=1, le=50)
+
+    @field_validator("llm_base_url")
+    @classmethod
+    def _llm_base_url(cls, v: str) -> str:
+        v = v.strip().rstrip("/")
+        if not v:
+            return v
+        parts = urlsplit(v)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http(s) URL of an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")
+        if parts.username or parts.password or parts.query or parts.fragment:
+            raise ValueError("must be a plain URL (no user, query or fragment): put the key in APP_LLM_API_KEY")
+        return v
+
+    @model_validator(mode="after")
+    def _model_consistent(self) -> "Settings":
+        endpoint, base = self.serving_endpoint.strip(), self.llm_base_url
+        if endpoint and base:
+            raise ValueError("DATABRICKS_SERVING_ENDPOINT and APP_LLM_BASE_URL are both set: choose one chat model")
+        if endpoint and not self.databricks_host:
+            raise ValueError("DATABRICKS_SERVING_ENDPOINT is set but DATABRICKS_HOST is not: Model Serving lives on a workspace")
+        if base and not self.llm_model.strip():
+            raise ValueError("APP_LLM_BASE_URL is set: set APP_LLM_MODEL to the model's name on that server")
+        if not base and (self.llm_model.strip() or (self.llm_api_key is not None and self.llm_api_key.get_secret_value())):
+            raise ValueError("APP_LLM_MODEL / APP_LLM_API_KEY are set without APP_LLM_BASE_URL: set the server's URL too")
+        has_key = self.llm_api_key is not None and self.llm_api_key.get_secret_value() != ""
+        if base and has_key and base.startswith("http://") and not _is_loopback(urlsplit(base).hostname or ""):
+            raise ValueError("APP_LLM_BASE_URL is http:// on another machine: APP_LLM_API_KEY would travel in clear text, use https://")
+        return self
+
+    @property
+    def chat_model_configured(self) -> bool:
+        return bool(self.serving_endpoint.strip() or self.llm_base_url)
+
     @field_validator("api_key")
     @classmethod
     def _api_key(cls, v: SecretStr | None) -> SecretStr | None:
@@ -238,7 +281,7 @@ class Settings(BaseSettings):
     def secrets(self) -> list[str]:
         """Every configured secret value, for leak checks."""
         out = []
-        for s in (self.databricks_token, self.databricks_client_secret, self.api_key):
+        for s in (self.databricks_token, self.databricks_client_secret, self.api_key, self.llm_api_key):
             if s is not None and s.get_secret_value():
                 out.append(s.get_secret_value())
         return out

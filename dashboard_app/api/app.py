@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from . import dashboards, downloads
+from . import chat, dashboards, downloads
 from . import files, metadata, query
 from .deps import register_errors
 from .security import SecurityMiddleware, current_settings
@@ -30,4 +30,5 @@ def build() -> FastAPI:
     app.include_router(query.router)
     app.include_router(files.router)
     app.include_router(metadata.router)
+    app.include_router(chat.router)
     return app

@@ -18,6 +18,7 @@ def header() -> rx.Component:
             rx.heading("Lakehouse workbench", size="4"),
             _nav("SQL", "/"),
             _nav("Dashboards", "/dashboards"),
+            _nav("Chat", "/chat"),
             _nav("Files", "/files"),
             spacing="4",
             align="center",

@@ -10,11 +10,21 @@ from ..state.dashboards import NEW, PinState
 def pin_button() -> rx.Component:
     return rx.fragment(
         rx.button(rx.icon("pin", size=14), "Pin to dashboard", size="1", variant="soft", on_click=PinState.start, id="pin-button"),
-        rx.cond(
-            PinState.pinned != "",
-            rx.link("Open the dashboard", href="/dashboards/" + PinState.pinned, size="1", id="pinned-link"),
-        ),
-        rx.dialog.root(
+        pinned_link(),
+        pin_dialog(),
+    )
+
+
+def pinned_link() -> rx.Component:
+    return rx.cond(
+        PinState.pinned != "",
+        rx.link("Open the dashboard", href="/dashboards/" + PinState.pinned, size="1", id="pinned-link"),
+    )
+
+
+def pin_dialog() -> rx.Component:
+    """The dialog alone, for pages that open it from their own buttons (the chat's cards)."""
+    return rx.dialog.root(
             rx.dialog.content(
                 rx.dialog.title("Pin to dashboard"),
                 rx.dialog.description("The query, and its chart if you made one, becomes a tile.", size="2"),
@@ -45,5 +55,4 @@ def pin_button() -> rx.Component:
             ),
             open=PinState.open,
             on_open_change=lambda _o: PinState.close(),
-        ),
-    )
+        )

@@ -588,6 +588,9 @@ class PinState(AppState):
     title: str = ""
     error: str = ""
     pinned: str = ""  # the dashboard the last pin went to
+    # A pin from a chat answer's card: its SQL and chart, set by the server (ChatState.pin).
+    _given_sql: str = ""
+    _given_viz: dict[str, Any] = {}
 
     @rx.event
     async def start(self):
@@ -596,11 +599,20 @@ class PinState(AppState):
         results = await self.get_state(ResultsState)
         if not results.result_id:
             return
+        self._given_sql, self._given_viz = "", {}
+        await self._open_dialog("Pinned query")
+
+    async def _start_for(self, sql: str, viz: dict[str, Any], title: str) -> None:
+        """Opens the dialog to pin `sql` (with `viz`) rather than the workbench's result."""
+        self._given_sql, self._given_viz = sql, dict(viz)
+        await self._open_dialog(title[:200])
+
+    async def _open_dialog(self, title: str) -> None:
         me = self._identity().user
         rows = await asyncio.to_thread(lambda: services().dashboards.list())
         self.targets = [{"id": r.id, "title": r.title} for r in rows if r.owner == me]
         self.target = self.targets[0]["id"] if self.targets else NEW
-        self.title, self.error, self.pinned, self.open = "Pinned query", "", "", True
+        self.title, self.error, self.pinned, self.open = title, "", "", True
 
     @rx.event
     def set_target(self, value: str):
@@ -621,18 +633,22 @@ class PinState(AppState):
         from .chart import ChartState
         from .results import ResultsState
 
-        results, chart = await self.get_state(ResultsState), await self.get_state(ChartState)
         svc, user = services(), self._identity().user
-        try:
-            item = svc.results.get(results.result_id, owner=user)
-        except Exception:  # noqa: BLE001 - ResultNotFound: the result expired meanwhile
-            self.error = "This result has expired: run the query again, then pin it."
-            return
-        # The chart as the user left it, if they charted this result; else a table.
-        viz: dict[str, Any] = {"type": "table"}
-        if chart._for_result == results.result_id and chart.x:
-            viz = {"type": chart.kind, "x": chart.x, "y": list(chart.ys)}
-        tile: dict[str, Any] = {"title": self.title.strip() or "Pinned query", "sql": item.sql, "viz": viz}
+        if self._given_sql:
+            sql, viz = self._given_sql, self._given_viz or {"type": "table"}
+        else:
+            results, chart = await self.get_state(ResultsState), await self.get_state(ChartState)
+            try:
+                item = svc.results.get(results.result_id, owner=user)
+            except Exception:  # noqa: BLE001 - ResultNotFound: the result expired meanwhile
+                self.error = "This result has expired: run the query again, then pin it."
+                return
+            sql = item.sql
+            # The chart as the user left it, if they charted this result; else a table.
+            viz = {"type": "table"}
+            if chart._for_result == results.result_id and chart.x:
+                viz = {"type": chart.kind, "x": chart.x, "y": list(chart.ys)}
+        tile: dict[str, Any] = {"title": self.title.strip() or "Pinned query", "sql": sql, "viz": viz}
         store = svc.dashboards
         try:
             if self.target != NEW:

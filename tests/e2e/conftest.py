@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from tests.fakes.model_server import FakeModel, Reply, Text, ToolCalls
+
 ROOT = Path(__file__).resolve().parents[2]
 # A loaded 2-core CI machine can be slow to render: wait longer than Playwright's 5 s default.
 expect.set_options(timeout=15_000)
@@ -95,9 +97,31 @@ def stop_app(proc: subprocess.Popen) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
+def echo_agent(request: dict) -> Reply:
+    """The fake model's default: it runs the user's message as SQL, then says it did. So
+    every message a test sends (hostile ones included) goes through run_sql and the guard."""
+    last = request["messages"][-1]
+    if last["role"] == "user" and request.get("tools"):
+        return ToolCalls([("run_sql", {"sql": last["content"]})])
+    return Text("Done.")
+
+
 @pytest.fixture(scope="session")
-def app(tmp_path_factory) -> RunningApp:
-    running = start_app(tmp_path_factory.mktemp("app"))
+def model() -> FakeModel:
+    """The chat model of the shared app: an OpenAI-compatible fake in this process, which
+    each test scripts (and resets)."""
+    with FakeModel() as fm:
+        fm.responder = echo_agent
+        yield fm
+
+
+def model_env(fm: FakeModel) -> dict[str, str]:
+    return {"APP_LLM_BASE_URL": fm.base_url, "APP_LLM_MODEL": "fake-model", "APP_LLM_API_KEY": fm.api_key}
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory, model) -> RunningApp:
+    running = start_app(tmp_path_factory.mktemp("app"), model_env(model))
     yield running
     stop_app(running.proc)
 
