@@ -63,7 +63,7 @@ Event = Delta | ToolCall | ToolResult | Proposal | Done
 
 STEP_CAP_NOTE = ("You have used every tool call this answer may make. Answer now with what the results above show, "
                  "and say what is still unknown.")
-_REF = re.compile(r"\[\s*(Q\d{1,3})\s*\]")
+_REF = re.compile(r"([ \t]*)\[\s*(Q\d{1,3})\s*\]")
 
 
 @dataclass
@@ -200,18 +200,18 @@ async def _until_stopped(stream: AsyncIterator[Any], stop: asyncio.Event) -> Asy
 
 
 def resolve_references(text: str, labels: dict[str, str]) -> tuple[str, list[dict[str, str]]]:
-    """Keeps [Qn] citations of results that exist (once each in the list), drops the rest."""
+    """Keeps [Qn] citations of results that exist (once each in the list), drops the rest
+    with the space before them ("3 [Q9] and" -> "3 and")."""
     refs: dict[str, str] = {}
 
     def sub(m: re.Match) -> str:
-        label = m.group(1)
-        if label in labels:
-            refs.setdefault(label, labels[label])
-            return f"[{label}]"
-        return ""
+        space, label = m.group(1), m.group(2)
+        if label not in labels:
+            return ""
+        refs.setdefault(label, labels[label])
+        return f"{space}[{label}]"
 
     cleaned = _REF.sub(sub, text)
-    cleaned = re.sub(r"[ \t]+([.,;:!?])", r"\1", cleaned) if cleaned != text else cleaned
     return cleaned, [{"label": k, "tool_call_id": v} for k, v in refs.items()]
 
 

@@ -159,7 +159,8 @@ class ModelClient:
                 status, retryable, wait = _classify(err)
                 if seen_text:
                     raise ModelError(self._message(err, status) + " The answer above is incomplete.", status=status, after_text=True) from None
-                if not retryable or attempt >= self.retries:
+                # A model that timed out once gets one more try: each costs the whole timeout.
+                if not retryable or attempt >= (1 if _is_timeout(err) else self.retries):
                     raise ModelError(self._message(err, status), status=status) from None
                 delay = wait if wait is not None else self.backoff_s * (2**attempt) * (0.75 + random.random() / 2)
                 attempt += 1

@@ -78,11 +78,14 @@ BUILTIN = Agent(
 def load_agents(files: FileStore, tool_names: Sequence[str]) -> list[Agent]:
     """The built-in agent, then each file of agents/ (broken ones carry their error)."""
     out = [BUILTIN]
+    taken = {BUILTIN.name.casefold()}
     for path, text, error in _read_dir(files, AGENTS_DIR, (".yaml", ".yml")):
-        out.append(_agent(path, text, error, tool_names))
-    names = [a.name.casefold() for a in out]
-    return [a if names.count(a.name.casefold()) == 1 or not a.path else
-            Agent(a.name, path=a.path, error=f"another agent is already named {a.name!r}") for a in out]
+        agent = _agent(path, text, error, tool_names)
+        if agent.usable and agent.name.casefold() in taken:  # the first file (by name) keeps it
+            agent = Agent(agent.name, path=path, error=f"another agent is already named {agent.name!r}")
+        taken.add(agent.name.casefold())
+        out.append(agent)
+    return out
 
 
 def find_agent(agents: Sequence[Agent], name: str | None) -> Agent:

@@ -117,11 +117,10 @@ class Toolbox:
         required = SCHEMAS[name]["function"]["parameters"]["required"]
         props = SCHEMAS[name]["function"]["parameters"]["properties"]
         missing = [k for k in required if not isinstance(arguments.get(k), str) or not arguments[k].strip()]
-        if missing:
-            return _error(f"{name} needs {', '.join(missing)} (text).")
         extra = [k for k in arguments if k not in props]
-        if extra:
-            return _error(f"{name} does not take {', '.join(extra)}.")
+        if missing or extra:
+            problems = ([f"needs {', '.join(missing)} (text)"] if missing else []) + ([f"does not take {', '.join(extra)}"] if extra else [])
+            return _error(f"{name} {' and '.join(problems)}; its arguments are {', '.join(props) or 'none'}.")
         try:
             return getattr(self, f"_{name}")(**arguments)
         except ToolFailed as err:
