@@ -10,6 +10,7 @@ owner only (that request is the person's confirmation; read-only mode still refu
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any, AsyncIterator
 
 from fastapi import APIRouter
@@ -17,7 +18,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from ..services.conversations import ConversationNotFound
+from ..services.conversations import ConversationNotFound, ProposalUsed
 from ..services.limits import RateLimited
 from ..services.llm import agent as loop
 from ..services.llm.chat import MAX_MESSAGE_CHARS, ChatRefused, ConversationOpened, Saved
@@ -27,6 +28,7 @@ from ..services.sql.gate import ReadOnlyRefused, StatementRefused
 from .dashboards import _rows as json_rows
 from .deps import ApiError, Caller, ServicesDep, error_response
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/chat", tags=["chat"])
 PREVIEW_ROWS = 100
 
@@ -52,7 +54,18 @@ def _sse(event: str, data: dict[str, Any]) -> bytes:
 
 
 async def _events(stream: AsyncIterator[Any]) -> AsyncIterator[bytes]:
-    done: loop.Done | None = None
+    """The turn as SSE; whatever fails on the server, the stream still ends with `error`."""
+    try:
+        async for chunk in _translate(stream):
+            yield chunk
+    except Exception:  # noqa: BLE001 - the detail goes to the log, never to the caller
+        log.exception("chat stream failed")
+        yield _sse("error", {"message": "The chat failed on the server; it has been logged.", "status": "error"})
+
+
+async def _translate(stream: AsyncIterator[Any]) -> AsyncIterator[bytes]:
+    done: loop.Done | None = None  # the last Done, sent once the answer is saved (with its id)
+    message_id: int | None = None
     async for event in stream:
         if isinstance(event, ConversationOpened):
             yield _sse("conversation", {"id": event.id, "title": event.title})
@@ -70,14 +83,16 @@ async def _events(stream: AsyncIterator[Any]) -> AsyncIterator[bytes]:
             yield _sse("proposal", {"id": event.id, "sql": event.sql, "kind": event.kind, "objects": event.objects,
                                     "tool_call_id": event.tool_call_id})
         elif isinstance(event, loop.Done):
-            done = event  # sent once the answer is saved, with its id
-        elif isinstance(event, Saved) and done is not None:
-            if done.status in ("ok", "stopped"):
-                yield _sse("done", {"text": done.text, "references": done.references, "status": done.status,
-                                    "message_id": event.message.id})
-            else:
-                yield _sse("error", {"message": done.error or "The answer is incomplete.", "text": done.text,
-                                     "status": done.status, "message_id": event.message.id})
+            done = event  # a later Done replaces it: saving the answer failed
+        elif isinstance(event, Saved):
+            message_id = event.message.id
+    if done is None:
+        yield _sse("error", {"message": "The answer ended without a result.", "status": "error"})
+    elif done.status in ("ok", "stopped"):
+        yield _sse("done", {"text": done.text, "references": done.references, "status": done.status, "message_id": message_id})
+    else:
+        yield _sse("error", {"message": done.error or "The answer is incomplete.", "text": done.text,
+                             "status": done.status, "message_id": message_id})
 
 
 @router.post("", response_class=StreamingResponse, responses={200: {"content": {"text/event-stream": {}}}})
@@ -107,6 +122,8 @@ async def run_proposal(proposal_id: str, svc: ServicesDep, caller: Caller):
         _rid, result = await run_in_threadpool(svc.chat.run_proposal, caller, proposal_id)
     except ConversationNotFound as err:
         raise ApiError(404, "NOT_FOUND", str(err)) from None
+    except ProposalUsed as err:
+        raise ApiError(409, "CONFLICT", str(err)) from None
     except ReadOnlyRefused as err:
         raise ApiError(403, "READ_ONLY", str(err)) from None
     except StatementRefused as err:

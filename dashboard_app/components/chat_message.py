@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ..state.chat import ChatState
+from ..state.chat import ChatLiveState, ChatState
 from .tool_card import tool_card
 
 
@@ -59,13 +59,14 @@ def _status_note(message: rx.Var) -> rx.Component:
     )
 
 
-def chat_message(message: rx.Var) -> rx.Component:
+def chat_message(message: rx.Var, figures: rx.Var) -> rx.Component:
+    """`figures`: the list the message's card charts index into."""
     key = message["key"].to(str)
     return rx.cond(
         message["role"].to(str) == "user",
         rx.box(rx.html(message["html"].to(str)), class_name="chat-question"),
         rx.vstack(
-            rx.foreach(message["cards"].to(list[dict]), lambda card, i: tool_card(card, key, i)),
+            rx.foreach(message["cards"].to(list[dict]), lambda card, i: tool_card(card, figures, key, i)),
             rx.box(rx.html(message["html"].to(str)), class_name="chat-answer markdown-body", width="100%"),
             _status_note(message),
             _feedback(message),
@@ -80,16 +81,16 @@ def chat_message(message: rx.Var) -> rx.Component:
 def live_turn() -> rx.Component:
     """The question being answered and the answer as it streams (plain text until done)."""
     return rx.cond(
-        ChatState.streaming,
+        ChatLiveState.streaming,
         rx.vstack(
-            rx.box(rx.text(ChatState.live_question, white_space="pre-wrap"), class_name="chat-question"),
-            rx.foreach(ChatState.live_cards, lambda card: tool_card(card, None, None)),
-            rx.box(rx.text(ChatState.live_text, white_space="pre-wrap", id="live-text"), class_name="chat-answer", width="100%"),
+            rx.box(rx.text(ChatLiveState.live_question, white_space="pre-wrap"), class_name="chat-question"),
+            rx.foreach(ChatLiveState.live_cards, lambda card: tool_card(card, None, None, None)),
+            rx.box(rx.text(ChatLiveState.live_text, white_space="pre-wrap", id="live-text"), class_name="chat-answer", width="100%"),
             rx.hstack(
                 rx.spinner(size="1"),
-                rx.text(ChatState.live_status, size="1", color="var(--gray-10)"),
-                rx.text(ChatState.elapsed.to_string() + " s", size="1", color="var(--gray-10)", id="chat-elapsed"),
-                rx.button(rx.icon("square", size=12), "Stop", size="1", color_scheme="red", variant="soft", on_click=ChatState.stop, id="chat-stop"),
+                rx.text(ChatLiveState.live_status, size="1", color="var(--gray-10)"),
+                rx.text(ChatLiveState.elapsed.to_string() + " s", size="1", color="var(--gray-10)", id="chat-elapsed"),
+                rx.button(rx.icon("square", size=12), "Stop", size="1", color_scheme="red", variant="soft", on_click=ChatLiveState.stop, id="chat-stop"),
                 align="center",
                 spacing="2",
             ),

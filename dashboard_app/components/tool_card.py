@@ -39,8 +39,9 @@ def _status(card: rx.Var) -> rx.Component:
     )
 
 
-def tool_card(card: rx.Var, key: rx.Var | None, index: rx.Var | None) -> rx.Component:
-    """`key`/`index` address the stored card for its buttons; None while the turn runs."""
+def tool_card(card: rx.Var, figures: rx.Var | None, key: rx.Var | None, index: rx.Var | None) -> rx.Component:
+    """`figures`: the list the card's chart indexes into; `key`/`index` address the stored
+    card for its buttons. All None while the turn runs (charts show once it is saved)."""
     actions = rx.fragment()
     if key is not None and index is not None:
         actions = rx.hstack(
@@ -90,9 +91,9 @@ def tool_card(card: rx.Var, key: rx.Var | None, index: rx.Var | None) -> rx.Comp
             rx.cond(card["columns"].to(list[str]).length() > 0, _preview(card)),
             rx.cond(
                 card["figure"].to(int) >= 0,
-                rx.box(rx.plotly.basic(data=ChatState.figures[card["figure"].to(int)], use_resize_handler=True, width="100%", height="300px"),
+                rx.box(rx.plotly.basic(data=figures[card["figure"].to(int)], use_resize_handler=True, width="100%", height="300px"),
                        width="100%", height="300px", class_name="tool-chart"),
-            ),
+            ) if figures is not None else rx.fragment(),
             actions,
             spacing="2",
             width="100%",

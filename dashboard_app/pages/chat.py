@@ -8,7 +8,7 @@ from ..components.chat_message import chat_message, live_turn
 from ..components.layout import page_frame
 from ..components.pin_dialog import pin_dialog, pinned_link
 from ..state.base import AppState
-from ..state.chat import ChatState
+from ..state.chat import ChatLiveState, ChatState
 
 ON_LOAD = [AppState.load_header, ChatState.load]
 
@@ -118,11 +118,11 @@ def _composer() -> rx.Component:
             rows="3",
             width="100%",
             id="chat-input",
-            disabled=ChatState.streaming,
+            disabled=ChatLiveState.streaming,
         ),
         rx.hstack(
             rx.spacer(),
-            rx.button(rx.icon("send", size=14), "Send", on_click=ChatState.send, disabled=ChatState.streaming, id="chat-send"),
+            rx.button(rx.icon("send", size=14), "Send", on_click=ChatState.send, disabled=ChatLiveState.streaming, id="chat-send"),
             width="100%",
         ),
         width="100%",
@@ -139,7 +139,8 @@ def chat_page() -> rx.Component:
                 rx.vstack(
                     _heading(),
                     rx.cond(ChatState.error != "", rx.callout.root(rx.callout.text(ChatState.error), color_scheme="red", size="1", width="100%", id="chat-error")),
-                    rx.foreach(ChatState.messages, chat_message),
+                    rx.foreach(ChatState.settled, lambda m: chat_message(m, ChatState.settled_figures)),
+                    rx.foreach(ChatState.recent, lambda m: chat_message(m, ChatState.recent_figures)),
                     live_turn(),
                     _composer(),
                     flex="1",

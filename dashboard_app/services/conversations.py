@@ -71,6 +71,10 @@ class ConversationNotFound(LookupError):
     """No such conversation for this user."""
 
 
+class ProposalUsed(ValueError):
+    """The proposal already ran (or is running)."""
+
+
 @dataclass(frozen=True)
 class Message:
     id: int
@@ -211,6 +215,21 @@ class ConversationStore:
             row = s.get(ChatProposal, proposal_id) if isinstance(proposal_id, str) and proposal_id else None
             if row is None or row.owner != owner:
                 raise ConversationNotFound("This proposal does not exist (or is not yours)")
+            return row
+
+    def claim_proposal(self, owner: str, proposal_id: Any) -> ChatProposal:
+        """Marks a pending proposal as running, once: a second click (or two requests at
+        once) gets ProposalUsed, so a write never runs twice from one card."""
+        with self._lock, Session(self.engine) as s:
+            row = s.get(ChatProposal, proposal_id) if isinstance(proposal_id, str) and proposal_id else None
+            if row is None or row.owner != owner:
+                raise ConversationNotFound("This proposal does not exist (or is not yours)")
+            if row.status != "pending":
+                raise ProposalUsed(f"This statement was already run from its card ({row.status}); run it from the SQL editor to run it again")
+            row.status = "running"
+            s.add(row)
+            s.commit()
+            s.refresh(row)
             return row
 
     def mark_proposal(self, owner: str, proposal_id: str, status: str) -> None:

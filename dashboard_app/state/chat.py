@@ -1,9 +1,13 @@
 """The chat page: conversations, the streaming answer, tool cards and feedback.
 
 A thin caller of ChatService (services/llm/chat.py), the same turn /api/chat runs. While an
-answer streams, only `live_text` changes, flushed at most every FLUSH_S: the bytes a token
-costs stay the same however long the conversation is. The finished answer is appended to
-`messages` once, at the end of the turn.
+answer streams, only `live_text` (in ChatLiveState, so nothing else re-renders) changes,
+flushed at most every FLUSH_S: what a token costs does not depend on the conversation.
+
+The conversation is shown from two lists, because Reflex resends a whole list when it
+changes: `settled` (as opened) and `recent` (turns finished since, at most RECENT_TURNS). A
+finished turn is appended to `recent` once; only when that is full does everything move to
+`settled`, so a turn's end resends a few turns, not the whole conversation.
 """
 
 from __future__ import annotations
@@ -21,10 +25,11 @@ from ..services import markdown
 from ..services.conversations import ConversationNotFound, Message
 from ..services.limits import RateLimited
 from ..services.llm import agent as loop
-from ..services.llm.chat import ChatRefused, ConversationOpened, Prepared, Saved, fill_card, new_card
+from ..services.llm.chat import ChatRefused, Prepared, Saved, fill_card, new_card
 from ..services.llm.client import NOT_CONFIGURED, ModelNotConfigured
 from .base import AppState
 
+RECENT_TURNS = 8
 FLUSH_S = 0.04  # the streamed answer reaches the page at most this often
 TICK_S = 1.0  # the running timer
 MAX_INPUT = 20_000
@@ -75,18 +80,12 @@ class ChatState(AppState):
     agents: list[dict[str, str]] = []  # name, description, error, path
     agent: str = ""  # the agent of a new conversation
     current_agent: str = ""
-    messages: list[dict[str, Any]] = []
-    figures: list[go.Figure] = []
+    settled: list[dict[str, Any]] = []
+    settled_figures: list[go.Figure] = []
+    recent: list[dict[str, Any]] = []
+    recent_figures: list[go.Figure] = []
     draft: str = ""
     error: str = ""
-
-    # The turn in progress.
-    streaming: bool = False
-    live_question: str = ""
-    live_text: str = ""
-    live_cards: list[dict[str, Any]] = []
-    live_status: str = ""
-    elapsed: int = 0
 
     # Feedback comment and rename dialogs.
     comment_for: str = ""
@@ -110,9 +109,13 @@ class ChatState(AppState):
     async def _load_lists(self) -> None:
         svc, user = services(), self._identity().user
         rows = await asyncio.to_thread(svc.conversations.list, user)
-        self.conversations = [{"id": r.id, "title": r.title, "agent": r.agent, "updated": r.updated_at.strftime("%Y-%m-%d %H:%M")} for r in rows]
-        agents = await asyncio.to_thread(svc.chat.agents)
-        self.agents = [{"name": a.name, "description": a.description, "error": a.error, "path": a.path} for a in agents]
+        conversations = [{"id": r.id, "title": r.title, "agent": r.agent, "updated": r.updated_at.strftime("%Y-%m-%d %H:%M")} for r in rows]
+        if conversations != self.conversations:  # an assignment is resent even when equal
+            self.conversations = conversations
+        listed = await asyncio.to_thread(svc.chat.agents)
+        agents = [{"name": a.name, "description": a.description, "error": a.error, "path": a.path} for a in listed]
+        if agents != self.agents:
+            self.agents = agents
         if not any(a["name"] == self.agent and not a["error"] for a in self.agents):
             self.agent = self.agents[0]["name"]
 
@@ -123,27 +126,37 @@ class ChatState(AppState):
             stored = await asyncio.to_thread(svc.conversations.messages, user, conversation_id)
         except ConversationNotFound as err:
             self.error, self.current = str(err), ""
-            self.messages, self.figures, self._stored = [], [], []
+            self._show([])
             return False
-        figures: list[go.Figure] = []
-        self.messages = [_view(m, figures) for m in stored]
-        self.figures, self._stored = figures, stored
+        self._show(stored)
         self.current, self.current_title, self.current_agent = conv.id, conv.title, conv.agent
         return True
 
+    def _show(self, stored: list[Message]) -> None:
+        figures: list[go.Figure] = []
+        self.settled, self.settled_figures = [_view(m, figures) for m in stored], figures
+        self.recent, self.recent_figures, self._stored = [], [], list(stored)
+
+    async def _busy(self) -> bool:
+        return (await self.get_state(ChatLiveState)).streaming
+
     @rx.event
     async def open_conversation(self, conversation_id: str):
-        if self.streaming or not isinstance(conversation_id, str):
+        if not isinstance(conversation_id, str) or await self._busy():
             return
         self.error = ""
         await self._open(conversation_id)
 
     @rx.event
-    def new_conversation(self):
-        if self.streaming:
+    async def new_conversation(self):
+        if await self._busy():
             return
+        self._clear()
+
+    def _clear(self) -> None:
         self.current, self.current_title, self.current_agent = "", "", ""
-        self.messages, self.figures, self._stored, self.error = [], [], [], ""
+        self._show([])
+        self.error = ""
 
     @rx.event
     def set_agent(self, name: str):
@@ -183,7 +196,7 @@ class ChatState(AppState):
 
     @rx.event
     async def delete_conversation(self, conversation_id: str):
-        if not isinstance(conversation_id, str) or (self.streaming and conversation_id == self.current):
+        if not isinstance(conversation_id, str) or (conversation_id == self.current and await self._busy()):
             return
         svc, user = services(), self._identity().user
         try:
@@ -192,14 +205,14 @@ class ChatState(AppState):
             self.error = str(err)
             return
         if conversation_id == self.current:
-            self.new_conversation()
+            self._clear()
         await self._load_lists()
 
     # --- a turn ----------------------------------------------------------------------------------
     @rx.event
     async def send(self):
         text = self.draft.strip()
-        if self.streaming or not text:
+        if not text or await self._busy():
             return None
         return await self._start(text)
 
@@ -212,7 +225,7 @@ class ChatState(AppState):
     @rx.event
     async def retry(self, key: str):
         """Asks the question of an incomplete answer again."""
-        if self.streaming or not isinstance(key, str):
+        if not isinstance(key, str) or await self._busy():
             return None
         for i, m in enumerate(self._stored):
             if str(m.id) == key and m.role == "assistant" and m.status != "ok" and i > 0 and self._stored[i - 1].role == "user":
@@ -240,94 +253,31 @@ class ChatState(AppState):
             return None
         ACTIVE[token] = prepared
         self.error, self.draft = "", ""
-        self.streaming, self.live_question, self.live_text, self.live_cards = True, text, "", []
-        self.live_status, self.elapsed = "Thinking…", 0
-        return ChatState.stream_turn
-
-    @rx.event
-    def stop(self):
-        prepared = ACTIVE.get(self.router.session.client_token)
-        if prepared is not None:
-            prepared.stop.set()
-            self.live_status = "Stopping…"
-
-    @rx.event(background=True)
-    async def stream_turn(self):
-        svc = services()
-        async with self:
-            token = self.router.session.client_token
-            prepared = ACTIVE.get(token)
-            if prepared is None or not self.streaming:
-                return  # nothing was started by send: a stray or crafted call
-        started = last_flush = last_tick = time.monotonic()
-        text: list[str] = []
-        shown = 0
-        cards: dict[str, dict[str, Any]] = {}
-        order: list[str] = []
-        queue: asyncio.Queue = asyncio.Queue()
-
-        async def pump() -> None:
-            try:
-                async for event in svc.chat.run(prepared):
-                    await queue.put(event)
-            finally:
-                await queue.put(None)
-
-        reader = asyncio.ensure_future(pump())
-        saved: Message | None = None
-        try:
-            while True:
-                now = time.monotonic()
-                pending = len(text) != shown
-                wait = max(0.0, FLUSH_S - (now - last_flush)) if pending else TICK_S
-                try:
-                    event = await asyncio.wait_for(queue.get(), timeout=wait)
-                except asyncio.TimeoutError:
-                    event = ""  # time to flush the text, or to tick the timer
-                if event is None:
-                    break
-                if isinstance(event, loop.Delta):
-                    text.append(event.text)
-                now = time.monotonic()
-                update: dict[str, Any] = {}
-                if len(text) != shown and now - last_flush >= FLUSH_S:
-                    update["live_text"] = "".join(text)
-                    shown, last_flush = len(text), now
-                if isinstance(event, loop.ToolCall):
-                    cards[event.id] = new_card(event)
-                    order.append(event.id)
-                    update["live_status"] = f"Calling {event.name}…"
-                elif isinstance(event, loop.ToolResult):
-                    fill_card(cards[event.id], event)
-                    update["live_status"] = "Thinking…"
-                if isinstance(event, (loop.ToolCall, loop.ToolResult)):
-                    update["live_cards"] = [_card_view(cards[i], f"live-{n}", []) for n, i in enumerate(order)]
-                    update["live_text"] = "".join(text)
-                    shown = len(text)
-                if now - last_tick >= TICK_S:
-                    update["elapsed"] = int(now - started)
-                    last_tick = now
-                if isinstance(event, ConversationOpened):
-                    update["current"], update["current_title"] = event.id, event.title
-                if isinstance(event, Saved):
-                    saved = event.message
-                if update:
-                    async with self:
-                        for k, v in update.items():
-                            setattr(self, k, v)
-        finally:
-            reader.cancel()
-            await asyncio.gather(reader, return_exceptions=True)
-            ACTIVE.pop(token, None)
-            async with self:
-                if saved is not None and self.current == prepared.conversation_id:
-                    await self._finish_turn(prepared)
-                self.streaming, self.live_text, self.live_cards, self.live_question = False, "", [], ""
-                self.live_status = ""
+        live = await self.get_state(ChatLiveState)
+        live.streaming, live.live_question, live.live_text, live.live_cards = True, text, "", []
+        live.live_status, live.elapsed = "Thinking…", 0
+        return ChatLiveState.stream_turn
 
     async def _finish_turn(self, prepared: Prepared) -> None:
         """The turn's question and answer join the conversation, in one update."""
-        await self._open(prepared.conversation_id)
+        if self.current not in ("", prepared.conversation_id):
+            await self._load_lists()  # the person opened another conversation meanwhile
+            return
+        svc, user = services(), self._identity().user
+        try:
+            stored = await asyncio.to_thread(svc.conversations.messages, user, prepared.conversation_id)
+        except ConversationNotFound:
+            self._clear()
+            await self._load_lists()
+            return
+        if self.current == "" or len(self.recent) + 2 > 2 * RECENT_TURNS:
+            await self._open(prepared.conversation_id)
+        else:
+            known = {m.id for m in self._stored}
+            new = [m for m in stored if m.id not in known]
+            figures = list(self.recent_figures)
+            self.recent = [*self.recent, *(_view(m, figures) for m in new)]
+            self.recent_figures, self._stored = figures, stored
         await self._load_lists()
 
     # --- cards -----------------------------------------------------------------------------------
@@ -427,5 +377,101 @@ class ChatState(AppState):
             self.error = str(err)
             return
         self._stored = [updated if s.id == m.id else s for s in self._stored]
-        self.messages = [{**v, "feedback": str(updated.feedback), "comment": updated.comment} if v["key"] == str(m.id) else v
-                         for v in self.messages]
+        key = str(m.id)
+        for name in ("recent", "settled"):
+            views = getattr(self, name)
+            if any(v["key"] == key for v in views):  # only the list that holds it is resent
+                setattr(self, name, [{**v, "feedback": str(updated.feedback), "comment": updated.comment} if v["key"] == key else v
+                                     for v in views])
+                break
+
+
+class ChatLiveState(AppState):
+    """The turn in progress, apart from the conversation: its updates (every FLUSH_S while
+    the answer streams) re-render only what shows the live turn, never the messages."""
+
+    streaming: bool = False
+    live_question: str = ""
+    live_text: str = ""
+    live_cards: list[dict[str, Any]] = []
+    live_status: str = ""
+    elapsed: int = 0
+
+    @rx.event
+    def stop(self):
+        prepared = ACTIVE.get(self.router.session.client_token)
+        if prepared is not None:
+            prepared.stop.set()
+            self.live_status = "Stopping…"
+
+    @rx.event(background=True)
+    async def stream_turn(self):
+        svc = services()
+        async with self:
+            token = self.router.session.client_token
+            prepared = ACTIVE.get(token)
+            if prepared is None or not self.streaming:
+                return  # nothing was started by send: a stray or crafted call
+        started = last_flush = last_tick = time.monotonic()
+        text: list[str] = []
+        shown = 0
+        cards: dict[str, dict[str, Any]] = {}
+        order: list[str] = []
+        queue: asyncio.Queue = asyncio.Queue()
+
+        async def pump() -> None:
+            try:
+                async for event in svc.chat.run(prepared):
+                    await queue.put(event)
+            finally:
+                await queue.put(None)
+
+        reader = asyncio.ensure_future(pump())
+        saved: Message | None = None
+        try:
+            while True:
+                now = time.monotonic()
+                pending = len(text) != shown
+                wait = max(0.0, FLUSH_S - (now - last_flush)) if pending else TICK_S
+                try:
+                    event = await asyncio.wait_for(queue.get(), timeout=wait)
+                except asyncio.TimeoutError:
+                    event = ""  # time to flush the text, or to tick the timer
+                if event is None:
+                    break
+                if isinstance(event, loop.Delta):
+                    text.append(event.text)
+                now = time.monotonic()
+                update: dict[str, Any] = {}
+                if len(text) != shown and (now - last_flush >= FLUSH_S or isinstance(event, loop.Done)):
+                    update["live_text"] = "".join(text)
+                    shown, last_flush = len(text), now
+                if isinstance(event, loop.ToolCall):
+                    cards[event.id] = new_card(event)
+                    order.append(event.id)
+                    update["live_status"] = f"Calling {event.name}…"
+                elif isinstance(event, loop.ToolResult):
+                    fill_card(cards[event.id], event)
+                    update["live_status"] = "Thinking…"
+                if isinstance(event, (loop.ToolCall, loop.ToolResult)):
+                    update["live_cards"] = [_card_view(cards[i], f"live-{n}", []) for n, i in enumerate(order)]
+                    update["live_text"] = "".join(text)
+                    shown = len(text)
+                if now - last_tick >= TICK_S:
+                    update["elapsed"] = int(now - started)
+                    last_tick = now
+                if isinstance(event, Saved):
+                    saved = event.message
+                if update:
+                    async with self:
+                        for k, v in update.items():
+                            setattr(self, k, v)
+        finally:
+            reader.cancel()
+            await asyncio.gather(reader, return_exceptions=True)
+            ACTIVE.pop(token, None)
+            async with self:
+                if saved is not None:
+                    await (await self.get_state(ChatState))._finish_turn(prepared)
+                self.streaming, self.live_text, self.live_cards, self.live_question = False, "", [], ""
+                self.live_status = ""

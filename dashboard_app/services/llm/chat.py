@@ -12,7 +12,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable
 
-from ..conversations import ConversationStore, Message
+from ..conversations import ConversationNotFound, ConversationStore, Message
 from ..sql import gate
 from ..sql.engine import Identity, QueryEngine, QueryResult
 from . import agent as loop
@@ -121,7 +121,11 @@ class ChatService:
         """The turn's events: ConversationOpened, the agent's events, then Saved."""
         yield ConversationOpened(p.conversation_id, p.title, p.created)
         user = p.identity.user
-        await asyncio.to_thread(self.conversations.add_message, user, p.conversation_id, "user", p.question)
+        try:
+            await asyncio.to_thread(self.conversations.add_message, user, p.conversation_id, "user", p.question)
+        except ConversationNotFound as err:  # deleted since prepare
+            yield loop.Done("", [], "error", str(err))
+            return
         cards: list[dict[str, Any]] = []
         done: loop.Done | None = None
         client: ModelClient | None = None
@@ -158,11 +162,17 @@ class ChatService:
                 await client.close()
             if done is None:  # the caller went away mid-turn
                 done = loop.Done("", [], "stopped", "")
-            saved = await asyncio.to_thread(
-                self.conversations.add_message, user, p.conversation_id, "assistant", done.text,
-                status=done.status, error=done.error, cards=cards, refs=done.references,
-                usage={"prompt_tokens": done.prompt_tokens, "completion_tokens": done.completion_tokens},
-            )
+            try:
+                saved: Message | None = await asyncio.to_thread(
+                    self.conversations.add_message, user, p.conversation_id, "assistant", done.text,
+                    status=done.status, error=done.error, cards=cards, refs=done.references,
+                    usage={"prompt_tokens": done.prompt_tokens, "completion_tokens": done.completion_tokens},
+                )
+            except ConversationNotFound:
+                saved = None  # deleted while the answer streamed: there is nowhere to keep it
+        if saved is None:
+            yield loop.Done(done.text, done.references, "error", "The conversation was deleted while the answer streamed; it was not saved.")
+            return
         yield Saved(saved)
 
     def _proposer(self, p: Prepared) -> Callable[[str, Any], str]:
@@ -209,14 +219,15 @@ class ChatService:
     def run_proposal(self, identity: Identity, proposal_id: str, *, session: str = "") -> tuple[str, QueryResult]:
         """Runs a proposed statement for its owner, as confirmed by that person's own
         request. Read-only mode and the limits still apply (the gate)."""
-        proposal = self.conversations.get_proposal(identity.user, proposal_id)
+        proposal = self.conversations.claim_proposal(identity.user, proposal_id)  # ProposalUsed the second time
         try:
             result = gate.run_statement(
                 self.engine, proposal.sql, identity=identity, confirmed=True, read_only_mode=self.settings.read_only,
                 row_limit=self.settings.max_result_rows, timeout_s=self.settings.query_timeout_s, source="chat",
             )
         except Exception:
-            self.conversations.mark_proposal(identity.user, proposal.id, "failed")
+            # Nothing ran (refused, over a limit) or it failed: the person may try again.
+            self.conversations.mark_proposal(identity.user, proposal.id, "pending")
             raise
         self.conversations.mark_proposal(identity.user, proposal.id, "ran")
         rid = self.results.put(owner=identity.user, session=session or f"chat:{proposal.conversation_id}", sql=proposal.sql, result=result)
