@@ -95,7 +95,13 @@ async def _translate(stream: AsyncIterator[Any]) -> AsyncIterator[bytes]:
                              "status": done.status, "message_id": message_id})
 
 
-@router.post("", response_class=StreamingResponse, responses={200: {"content": {"text/event-stream": {}}}})
+_ERRORS = {code: {"description": text} for code, text in (
+    (400, "a malformed body, an empty or oversized message, an unknown agent"),
+    (404, "no such conversation of yours"), (429, "over the per-user chat limit"), (503, "no model is configured"))}
+
+
+@router.post("", response_class=StreamingResponse,
+             responses={200: {"content": {"text/event-stream": {}}, "description": "the turn, as server-sent events"}, **_ERRORS})
 async def chat(body: ChatRequest, svc: ServicesDep, caller: Caller):
     """Asks the agent; answers text/event-stream (see the module's docstring)."""
     service = svc.chat

@@ -36,6 +36,9 @@ MAX_INPUT = 20_000
 
 # The turn each tab is running, by client token: Stop (another event) sets its stop flag.
 ACTIVE: dict[str, Prepared] = {}
+# Tabs whose stream_turn is running: a page load finding `streaming` set without one here
+# (the tab went away before its stream began) clears it, so the tab is never stuck.
+STREAMING: set[str] = set()
 
 
 def _card_view(card: dict[str, Any], anchor: str, figures: list[go.Figure]) -> dict[str, Any]:
@@ -99,6 +102,11 @@ class ChatState(AppState):
     # --- loading ---------------------------------------------------------------------------
     @rx.event
     async def load(self):
+        token = self.router.session.client_token
+        live = await self.get_state(ChatLiveState)
+        if live.streaming and token not in STREAMING:
+            ACTIVE.pop(token, None)
+            live.streaming, live.live_text, live.live_cards, live.live_question, live.live_status = False, "", [], "", ""
         chat = services().chat
         self.configured = chat.configured
         self.not_configured = "" if chat.configured else NOT_CONFIGURED
@@ -235,8 +243,11 @@ class ChatState(AppState):
     async def _start(self, text: str):
         svc = services()
         token = self.router.session.client_token
+        live = await self.get_state(ChatLiveState)
         if token in ACTIVE:
-            return None
+            if live.streaming:
+                return None
+            ACTIVE.pop(token)  # a turn whose stream never started (the tab went away): forget it
         try:
             prepared = await asyncio.to_thread(
                 svc.chat.prepare, self._identity(), text, conversation_id=self.current or None,
@@ -253,7 +264,6 @@ class ChatState(AppState):
             return None
         ACTIVE[token] = prepared
         self.error, self.draft = "", ""
-        live = await self.get_state(ChatLiveState)
         live.streaming, live.live_question, live.live_text, live.live_cards = True, text, "", []
         live.live_status, live.elapsed = "Thinking…", 0
         return ChatLiveState.stream_turn
@@ -410,8 +420,9 @@ class ChatLiveState(AppState):
         async with self:
             token = self.router.session.client_token
             prepared = ACTIVE.get(token)
-            if prepared is None or not self.streaming:
-                return  # nothing was started by send: a stray or crafted call
+            if prepared is None or not self.streaming or token in STREAMING:
+                return  # nothing was started by send (a stray or crafted call), or it already runs
+            STREAMING.add(token)
         started = last_flush = last_tick = time.monotonic()
         text: list[str] = []
         shown = 0
@@ -470,6 +481,7 @@ class ChatLiveState(AppState):
             reader.cancel()
             await asyncio.gather(reader, return_exceptions=True)
             ACTIVE.pop(token, None)
+            STREAMING.discard(token)
             async with self:
                 if saved is not None:
                     await (await self.get_state(ChatState))._finish_turn(prepared)

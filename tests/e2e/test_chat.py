@@ -47,7 +47,12 @@ def test_streamed_text_is_visible_before_the_answer_ends(chat: Page, model):
     expect(chat.locator(".chat-question").last).to_contain_text("Say something long")
 
 
-def test_a_tool_card_shows_rows_and_opens_in_the_editor(chat: Page, model):
+def test_a_tool_card_shows_rows_and_opens_in_the_editor(chat: Page, model, app):
+    frames: list[str] = []
+    chat.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(f if isinstance(f, str) else f.decode("utf-8", "replace"))))
+    chat.reload()  # the websocket again, now watched
+    expect(chat.locator("#chat-input")).to_be_enabled()
+    chat.locator("#new-conversation").click()
     sql = "SELECT r_name, r_regionkey FROM samples.tpch.region ORDER BY r_regionkey"
     model.script(ToolCalls([("run_sql", {"sql": sql})]), Text("There are **5** regions [Q1], and [Q9] is made up."))
     ask(chat, "How many regions are there?")
@@ -61,6 +66,10 @@ def test_a_tool_card_shows_rows_and_opens_in_the_editor(chat: Page, model):
     expect(ref).to_have_text("Q1")
     assert ref.get_attribute("href") == "#" + card.get_attribute("id")
     expect(turn.locator(".chat-answer")).not_to_contain_text("Q9")
+
+    # The model's key reached the model only: not a frame, not the page, not the log.
+    assert frames and not any(model.api_key in f for f in frames)
+    assert model.api_key not in chat.content() and model.api_key not in app.log.read_text()
 
     turn.locator(".open-in-editor").click()
     expect(chat).to_have_url(re.compile(r"/$"))

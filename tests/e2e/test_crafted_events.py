@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+from playwright.sync_api import expect
 
 import dashboard_app.state as state_pkg
 from dashboard_app.state.base import AppState
@@ -220,3 +221,17 @@ def test_run_again_right_after_a_run_ends_is_never_stuck(app):
         assert sock.latest(QueryState, "running") is False
     finally:
         sock.close()
+
+
+def test_the_chat_page_without_a_model_says_what_to_set(read_only_app, browser):
+    app, _tmp = read_only_app  # started with no model configured
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(app.url + "/chat")
+        note = page.locator("#chat-not-configured")
+        expect(note).to_contain_text("DATABRICKS_SERVING_ENDPOINT")
+        expect(note).to_contain_text("APP_LLM_BASE_URL and APP_LLM_MODEL")
+        assert page.locator("#chat-input").count() == 0
+    finally:
+        context.close()

@@ -23,6 +23,7 @@ from dashboard_app.services.history import HistoryStore
 from dashboard_app.services.results import ResultStore
 from dashboard_app.services.sql.local import LocalEngine
 from dashboard_app.settings import Settings
+from tests.fakes.model_server import FakeModel
 from tests.unit.api_server import serve_asgi
 
 MAX_EXAMPLES = 25
@@ -44,8 +45,11 @@ def make_services(data_dir, **env: str) -> Services:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
+    # The chat route answers through the scripted fake model (its default reply is text).
+    model = FakeModel().start()
     # Limits stay on (so their code runs) but high enough that the fuzz reaches the routes.
-    svc = make_services(tmp_path_factory.mktemp("fuzz"), APP_RATE_LIMIT_PER_MINUTE="100000")
+    svc = make_services(tmp_path_factory.mktemp("fuzz"), APP_RATE_LIMIT_PER_MINUTE="100000",
+                        APP_LLM_BASE_URL=model.base_url, APP_LLM_MODEL="fake-model", APP_LLM_API_KEY=model.api_key)
     svc.dashboards  # installs the example dashboard: refresh and export have something real
     (svc.settings.data_dir / "files").mkdir(exist_ok=True)
     (svc.settings.data_dir / "files" / "notes.md").write_text("# hello\n")
@@ -54,6 +58,7 @@ def served(tmp_path_factory):
             yield base, svc
     finally:
         svc.engine.close()
+        model.stop()
 
 
 CONFIG = SchemathesisConfig.from_dict({

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from ...settings import Settings
 from ..sql.errors import redact
-from ..sql.engine import Identity
+from ..sql.engine import Identity, QueryError
 
 NOT_CONFIGURED = (
     "No chat model is configured. Set DATABRICKS_SERVING_ENDPOINT (a Model Serving endpoint on the "
@@ -155,6 +155,8 @@ class ModelClient:
                 return
             except ModelError:
                 raise
+            except QueryError as err:  # no token for the model (e.g. the sign-in expired): say so, no retry
+                raise ModelError(str(err), after_text=seen_text) from None
             except Exception as err:  # noqa: BLE001 - every client error is mapped below
                 status, retryable, wait = _classify(err)
                 if seen_text:
