@@ -5,25 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ..state.dashboards import DashboardState
-
-
-def _table(tile: rx.Var) -> rx.Component:
-    return rx.box(
-        rx.el.table(
-            rx.el.thead(rx.el.tr(rx.foreach(tile["columns"].to(list[str]), lambda c: rx.el.th(c)))),
-            rx.el.tbody(
-                rx.foreach(
-                    tile["rows"].to(list[list[str | None]]),
-                    lambda row: rx.el.tr(
-                        rx.foreach(row, lambda cell: rx.el.td(rx.cond(cell.is_none(), rx.el.span("NULL", class_name="null-cell"), cell.to(str))))
-                    ),
-                )
-            ),
-            class_name="result-grid",
-        ),
-        overflow="auto",
-        height="100%",
-    )
+from .mini_table import mini_table
 
 
 def _body(tile: rx.Var) -> rx.Component:
@@ -36,7 +18,7 @@ def _body(tile: rx.Var) -> rx.Component:
         rx.match(
             tile["viz"].to(str),
             ("counter", rx.center(rx.text(tile["counter"].to(str), size="9", weight="bold", class_name="tile-counter"), height="100%")),
-            ("table", _table(tile)),
+            ("table", mini_table(tile["columns"], tile["rows"], height="100%")),
             rx.plotly.basic(  # the basic bundle the workbench chart already ships
                 data=DashboardState.figures[index],
                 use_resize_handler=True,

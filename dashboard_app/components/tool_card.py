@@ -6,28 +6,9 @@ from __future__ import annotations
 import reflex as rx
 
 from ..state.chat import ChatState
+from .mini_table import mini_table
 
 _STATUS_COLOR = {"ok": "green", "error": "red", "needs_confirmation": "amber", "running": "blue"}
-
-
-def _preview(card: rx.Var) -> rx.Component:
-    return rx.box(
-        rx.el.table(
-            rx.el.thead(rx.el.tr(rx.foreach(card["columns"].to(list[str]), lambda c: rx.el.th(c)))),
-            rx.el.tbody(
-                rx.foreach(
-                    card["preview"].to(list[list[str | None]]),
-                    lambda row: rx.el.tr(
-                        rx.foreach(row, lambda cell: rx.el.td(rx.cond(cell.is_none(), rx.el.span("NULL", class_name="null-cell"), cell.to(str))))
-                    ),
-                )
-            ),
-            class_name="result-grid",
-        ),
-        max_height="16em",
-        overflow="auto",
-        width="100%",
-    )
 
 
 def _status(card: rx.Var) -> rx.Component:
@@ -88,7 +69,7 @@ def tool_card(card: rx.Var, figures: rx.Var | None, key: rx.Var | None, index: r
                                                     + ". It changes data, so it runs only if you confirm it in the SQL editor."),
                                     color_scheme="amber", size="1", width="100%")),
             rx.cond(card["error"].to(str) != "", rx.text(card["error"].to(str), size="1", color="var(--red-11)", class_name="tool-error")),
-            rx.cond(card["columns"].to(list[str]).length() > 0, _preview(card)),
+            rx.cond(card["columns"].to(list[str]).length() > 0, mini_table(card["columns"], card["preview"], max_height="16em", width="100%")),
             rx.cond(
                 card["figure"].to(int) >= 0,
                 rx.box(rx.plotly.basic(data=figures[card["figure"].to(int)], use_resize_handler=True, width="100%", height="300px"),

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.fakes.model_server import Text, Tokens, ToolCalls
+from tests.fakes.model_server import Break, Text, Tokens, ToolCalls
 
 from .conftest import echo_agent
 
@@ -141,3 +141,23 @@ def test_an_answer_is_pinned_to_a_dashboard(chat: Page, model):
     expect(link).to_be_visible()
     link.click()
     expect(chat.locator(".dashboard-tile").last).to_contain_text("ALGERIA")
+
+
+def test_stop_keeps_what_was_said_and_a_broken_answer_can_be_retried(chat: Page, model):
+    model.script(Tokens(400, rate_per_s=40))  # ten seconds, unless stopped
+    ask(chat, "Talk for a while")
+    expect(chat.locator("#live-text")).to_contain_text("t5 ")
+    chat.locator("#chat-stop").click()
+    turn = answered(chat)
+    expect(turn.locator(".answer-status")).to_have_attribute("data-status", "stopped")
+    expect(turn.locator(".chat-answer")).to_contain_text("t5 ")
+    assert "t399" not in turn.locator(".chat-answer").inner_text()
+
+    model.script(Break("Half an ans"), Text("The whole answer."))
+    ask(chat, "Break, then mend")
+    turn = answered(chat)
+    expect(turn.locator(".answer-status")).to_have_attribute("data-status", "incomplete")
+    expect(turn.locator(".chat-answer")).to_contain_text("Half an ans")
+    turn.locator(".retry").click()
+    expect(chat.locator(".chat-turn").last.locator(".chat-answer")).to_contain_text("The whole answer.", timeout=30_000)
+    expect(chat.locator(".chat-question").last).to_contain_text("Break, then mend")

@@ -1,0 +1,25 @@
+"""A small table of formatted rows (a tile's, a tool card's preview): NULL apart from "",
+scrolled inside its box."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+def mini_table(columns: rx.Var, rows: rx.Var, **box_props) -> rx.Component:
+    return rx.box(
+        rx.el.table(
+            rx.el.thead(rx.el.tr(rx.foreach(columns.to(list[str]), lambda c: rx.el.th(c)))),
+            rx.el.tbody(
+                rx.foreach(
+                    rows.to(list[list[str | None]]),
+                    lambda row: rx.el.tr(
+                        rx.foreach(row, lambda cell: rx.el.td(rx.cond(cell.is_none(), rx.el.span("NULL", class_name="null-cell"), cell.to(str))))
+                    ),
+                )
+            ),
+            class_name="result-grid",
+        ),
+        overflow="auto",
+        **box_props,
+    )
