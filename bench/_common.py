@@ -524,8 +524,8 @@ class AppPage:
         page = self.page
         mark = len(self.frames)
         echoed = json.dumps(sql, ensure_ascii=False)[1:-1]  # as it appears inside a JSON delta
-        page.locator("#sql-editor").fill(sql)
-        page.locator("#sql-editor").blur()
+        page.locator("#sql-editor .cm-content").fill(sql)
+        page.locator("#sql-editor .cm-content").blur()
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
             if any(echoed in f.text for f in self.frames[mark:]):

@@ -236,8 +236,8 @@ class Session:
         sql = f"SELECT {n} AS v"
         page = self.page
         self.frames.clear()
-        await page.locator("#sql-editor").fill(sql)
-        await page.locator("#sql-editor").blur()
+        await page.locator("#sql-editor .cm-content").fill(sql)
+        await page.locator("#sql-editor .cm-content").blur()
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline and not any(sql in f for f in self.frames):
             await asyncio.sleep(0.02)

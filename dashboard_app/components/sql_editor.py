@@ -7,7 +7,7 @@ import reflex as rx
 from ..state.history import HistoryState
 from ..state.query import QueryState
 from ..state.warehouse import WarehouseState
-from .code_area import code_area
+from .code_editor import code_editor
 from .engine_sql import engine_sql
 from .confirm import confirm_alert, prompt_dialog
 
@@ -44,7 +44,7 @@ def toolbar() -> rx.Component:
             on_click=QueryState.run,
             loading=QueryState.running,
             id="run-button",
-            title="Run (Ctrl+Enter)",
+            title="Run the selection, or everything (Ctrl+Enter); the statement at the cursor: Ctrl+Shift+Enter",
         ),
         rx.cond(
             QueryState.running,
@@ -55,9 +55,11 @@ def toolbar() -> rx.Component:
             ),
         ),
         rx.button(rx.icon("bookmark", size=14), "Save", variant="soft", on_click=HistoryState.open_save),
+        rx.button(rx.icon("wand-sparkles", size=14), "Format", variant="soft", on_click=QueryState.format_sql,
+                  id="format-button", title="Format (Shift+Alt+F)"),
         warehouse_picker(),
         rx.spacer(),
-        rx.text("Ctrl+Enter runs · several statements run one by one", size="1", color="var(--gray-10)"),
+        rx.text("Ctrl+Enter runs the selection or all · Ctrl+Shift+Enter the statement at the cursor", size="1", color="var(--gray-10)"),
         width="100%",
         align="center",
     )
@@ -142,12 +144,16 @@ def statements_list() -> rx.Component:
 
 def sql_editor() -> rx.Component:
     return rx.vstack(
-        code_area(
-            value=QueryState.sql,
+        code_editor(
+            value=QueryState.editor_doc,
+            key=QueryState.editor_key,
             on_change=QueryState.set_sql,
+            on_cursor=QueryState.set_cursor,
             on_key_down=QueryState.on_editor_key,
-            rows=10,
+            language="sql",
+            error_at=QueryState.error_at,
             id="sql-editor",
+            height="16em",
             placeholder="SELECT … FROM samples.tpch.orders",
         ),
         toolbar(),

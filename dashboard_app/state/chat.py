@@ -310,7 +310,7 @@ class ChatState(AppState):
         if query.running:
             self.error = "The SQL editor is running a query: wait for it, or cancel it, then try again."
             return None
-        query.sql = card["sql"]
+        query._replace(card["sql"])
         return rx.redirect("/")
 
     @rx.event
@@ -331,7 +331,7 @@ class ChatState(AppState):
         if query.running:
             self.error = "The SQL editor is running a query: wait for it, or cancel it, then try again."
             return None
-        query.sql = proposal.sql
+        query._replace(proposal.sql)
         return [rx.redirect("/"), QueryState.run]
 
     @rx.event

@@ -307,7 +307,7 @@ class FilesState(AppState):
         from .query import QueryState
 
         q = await self.get_state(QueryState)
-        q.sql = self.text
+        q._replace(self.text)
         return rx.redirect("/")
 
     # --- new, rename, delete ---

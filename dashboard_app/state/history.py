@@ -44,7 +44,7 @@ class HistoryState(AppState):
         run = await asyncio.to_thread(services().history.get_run, self._identity().user, int(run_id))
         if run is not None:
             q = await self.get_state(QueryState)
-            q.sql = run.sql
+            q._replace(run.sql)
 
     @rx.event
     async def open_saved(self, saved_id: str):
@@ -55,7 +55,7 @@ class HistoryState(AppState):
         item = await asyncio.to_thread(services().history.get_saved, self._identity().user, int(saved_id))
         if item is not None:
             q = await self.get_state(QueryState)
-            q.sql = item.sql
+            q._replace(item.sql)
 
     @rx.event
     async def delete_saved(self, saved_id: str):

@@ -31,7 +31,12 @@ ORDER BY o_orderpriority"""
 
 
 class QueryState(AppState):
-    sql: str = DEFAULT_SQL
+    # The editor keeps its text; the server has a copy (`_sql`, sent on every change, never
+    # echoed back). `editor_doc` changes only when the server replaces the text on purpose,
+    # and `editor_key` remounts the editor when the same text must be put back.
+    editor_doc: str = DEFAULT_SQL
+    editor_key: int = 0
+    error_at: int = -1  # where in the text the last engine error points (-1: nowhere)
     running: bool = False
     elapsed: float = 0.0
     error: str = ""
@@ -55,25 +60,79 @@ class QueryState(AppState):
     _job: list[str] = []
     _job_confirmed: bool = False
     _job_warehouse: str = ""
+    _sql: str = DEFAULT_SQL
+    _anchor: int = 0
+    _head: int = 0
+    _selected: str = ""
+    # Where each statement of the run starts in the editor's text (for the error mark).
+    _job_offsets: list[int] = []
 
     # --- editing ---
+    @property
+    def sql(self) -> str:
+        return self._sql
+
+    def _replace(self, text: str) -> None:
+        """Puts `text` in the editor (and the server's copy)."""
+        self._sql, self._anchor, self._head, self._selected = text, len(text), len(text), ""
+        if self.editor_doc == text:
+            self.editor_key += 1
+        self.editor_doc, self.error_at = text, -1
+
     @rx.event
     def set_sql(self, value: str):
         if isinstance(value, str):
-            self.sql = value
+            self._sql = value
+            if not (0 <= self._head <= len(value)):
+                self._anchor = self._head = len(value)
+            if self.error_at >= 0:
+                self.error_at = -1  # the text changed: the mark may point elsewhere now
+
+    @rx.event
+    def set_cursor(self, info: dict):
+        """Where the cursor and the selection are (CodeMirror's statistics)."""
+        if not isinstance(info, dict):
+            return
+        anchor, head, selected = info.get("anchor"), info.get("head"), info.get("selected")
+        if isinstance(anchor, int) and isinstance(head, int) and not isinstance(anchor, bool) and not isinstance(head, bool):
+            self._anchor, self._head = anchor, head
+        self._selected = selected if isinstance(selected, str) else ""
 
     @rx.event
     def insert_text(self, text: str):
-        """Adds a name from the schema browser to the editor."""
+        """Puts a name from the schema browser at the cursor."""
         if not isinstance(text, str):
             return
-        sep = "" if not self.sql or self.sql.endswith((" ", "\n", "(", ",")) else " "
-        self.sql = f"{self.sql}{sep}{text}"
+        sql = self._sql
+        at = self._head if 0 <= self._head <= len(sql) else len(sql)
+        before = sql[:at]
+        sep = "" if not before or before.endswith((" ", "\n", "(", ",", ".")) else " "
+        self._replace(f"{before}{sep}{text}{sql[at:]}")
 
     @rx.event
     def on_editor_key(self, key: str, info: dict):
-        if key == "Enter" and isinstance(info, dict) and (info.get("ctrl_key") or info.get("meta_key")):
+        if not isinstance(info, dict) or not (info.get("ctrl_key") or info.get("meta_key") or info.get("alt_key")):
+            return None
+        if key == "Enter" and info.get("shift_key"):
+            return QueryState.run_at_cursor
+        if key == "Enter":
             return QueryState.run
+        if key in ("f", "F", "Ï") and info.get("shift_key") and info.get("alt_key"):
+            return QueryState.format_sql
+        return None
+
+    @rx.event
+    async def format_sql(self):
+        from ..services.sql.formatting import FormatError, format_sql
+
+        try:
+            text = await asyncio.to_thread(format_sql, self._sql)
+        except FormatError as err:
+            self.notice = f"Not formatted: {err}"
+            return
+        self.notice = ""
+        if text != self._sql:
+            self._replace(text)
 
     # --- running ---
     def _begin(self) -> None:
@@ -97,9 +156,25 @@ class QueryState(AppState):
 
     @rx.event
     async def run(self):
+        """Runs the selection when there is one, else the whole text."""
         if self.running:
             return
-        text = self.sql
+        sql, selected = self._sql, self._selected
+        start = min(self._anchor, self._head)
+        if selected.strip() and sql[start:start + len(selected)] == selected:
+            return await self._run_text(selected, start)
+        return await self._run_text(sql, 0)
+
+    @rx.event
+    async def run_at_cursor(self):
+        """Runs the statement the cursor is in."""
+        if self.running:
+            return
+        sql = self._sql
+        start, end = await asyncio.to_thread(_statement_at, sql, self._head)
+        return await self._run_text(sql[start:end], start)
+
+    async def _run_text(self, text: str, base: int):
         if not text.strip():
             return
         self.error, self.notice, self.error_line = "", "", 0
@@ -113,6 +188,7 @@ class QueryState(AppState):
             self.notice = "Nothing to run: the editor holds only comments or whitespace."
             return
         parts = [s.sql for s in verdict.statements] if verdict.error is None else [text]
+        self._job_offsets = _offsets(text, parts, base)
         if verdict.read_only:
             return await self._launch(parts, confirmed=False)
         if verdict.error is not None:
@@ -125,6 +201,7 @@ class QueryState(AppState):
             if syntax is not None:
                 self.error = str(syntax)
                 self.error_line, self.error_column = syntax.line or 0, syntax.column or 0
+                self.error_at = _position(self._sql, base, syntax.line, syntax.column)
                 self.error_engine_sql = syntax.engine_sql
                 return
         what = verdict.describe()
@@ -213,6 +290,8 @@ class QueryState(AppState):
                         self.statements = [*self.statements, summary]
                         self.error = _error_text(err, index, len(parts))
                         self.error_line, self.error_column = err.line or 0, err.column or 0
+                        offsets = self._job_offsets
+                        self.error_at = _position(self._sql, offsets[index] if index < len(offsets) else 0, err.line, err.column)
                         self.error_engine_sql = err.engine_sql
                         self._end(token, started)
                     await asyncio.to_thread(
@@ -276,6 +355,49 @@ class QueryState(AppState):
             from .chart import ChartState
 
             return ChartState.result_changed
+
+
+def _statement_at(sql: str, cursor: int) -> tuple[int, int]:
+    """The span of the statement the cursor is in (or just after: its `;` and the spaces
+    that follow still count as it)."""
+    spans, at = [], 0
+    for part in guard.split_statements(sql):
+        found = sql.find(part, at)
+        if found < 0:
+            break
+        spans.append((found, found + len(part)))
+        at = found + len(part)
+    if not spans:
+        return 0, len(sql)
+    chosen = spans[0]
+    for start, end in spans:
+        if start <= cursor:
+            chosen = (start, end)
+    return chosen
+
+
+def _offsets(text: str, parts: list[str], base: int) -> list[int]:
+    """Where each statement of `text` starts in the editor's text."""
+    out, at = [], 0
+    for part in parts:
+        found = text.find(part, at)
+        at = found if found >= 0 else at
+        out.append(base + at)
+        at += len(part)
+    return out
+
+
+def _position(sql: str, base: int, line: int | None, column: int | None) -> int:
+    """The offset in `sql` of (line, column), counted from `base`; -1 when unknown."""
+    if not line:
+        return -1
+    at = base
+    for _ in range(line - 1):
+        nl = sql.find("\n", at)
+        if nl < 0:
+            return -1
+        at = nl + 1
+    return min(at + max((column or 1) - 1, 0), len(sql))
 
 
 def _one_line(sql: str, limit: int = 120) -> str:

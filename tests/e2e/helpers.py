@@ -2,12 +2,44 @@
 
 from __future__ import annotations
 
+import time
+
 from playwright.sync_api import Page, expect
 
 
+SQL_EDITOR = "#sql-editor .cm-content"
+
+
+def type_into(page: Page, selector: str, text: str) -> None:
+    """Replaces the text of a code editor (CodeMirror) as a person typing or pasting would."""
+    content = page.locator(selector)
+    content.click()
+    page.keyboard.press("ControlOrMeta+a")
+    if text:
+        page.keyboard.insert_text(text)
+    else:
+        page.keyboard.press("Delete")
+
+
 def type_sql(page: Page, sql: str) -> None:
-    editor = page.locator("#sql-editor")
-    editor.fill(sql)
+    type_into(page, SQL_EDITOR, sql)
+
+
+def editor_text(page: Page, selector: str = "#sql-editor") -> str:
+    """The whole text of the code editor in `selector` (CodeMirror shows only what is in view)."""
+    return page.locator(f"{selector} .cm-content").evaluate("el => el.cmView ? el.cmView.view.state.doc.toString() : el.innerText")
+
+
+def expect_editor(page: Page, expected, selector: str = "#sql-editor", timeout_ms: float = 15_000) -> None:
+    """Waits until the editor's text equals `expected` (a string) or matches it (a pattern)."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    text = None
+    while time.monotonic() < deadline:
+        text = editor_text(page, selector)
+        if (expected.search(text) is not None) if hasattr(expected, "search") else text == expected:
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"editor {selector} holds {text!r}, expected {expected!r}")
 
 
 def run(page: Page, sql: str) -> None:

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from tests.fakes.model_server import Break, Text, Tokens, ToolCalls
 
 from .conftest import echo_agent
+from .helpers import expect_editor, type_sql
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ def test_a_tool_card_shows_rows_and_opens_in_the_editor(chat: Page, model, app):
 
     turn.locator(".open-in-editor").click()
     expect(chat).to_have_url(re.compile(r"/$"))
-    expect(chat.locator("#sql-editor")).to_have_value(sql)
+    expect_editor(chat, sql)
 
 
 def test_thumbs_are_kept_after_a_reload(chat: Page, model, app):
@@ -127,7 +128,7 @@ def test_a_write_waits_for_the_workbench_confirmation(chat: Page, model):
     expect(dialog).to_contain_text("DROP TABLE")
     dialog.get_by_role("button", name="Cancel").click()
     expect(dialog).to_have_count(0)
-    chat.locator("#sql-editor").fill("SELECT count(*) AS n FROM samples.tpch.region")
+    type_sql(chat, "SELECT count(*) AS n FROM samples.tpch.region")
     chat.locator("#run-button").click()
     expect(chat.locator("#results-table")).to_contain_text("5")
 

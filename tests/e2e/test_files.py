@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from .helpers import expect_editor
+
 pytestmark = pytest.mark.e2e
 
 
@@ -83,7 +85,7 @@ def test_sql_file_opens_in_the_sql_editor_and_runs(page: Page, app):
     open_files(page, app)
     node(page, "count_e2e.sql").click()
     page.locator("#open-in-sql").click()
-    expect(page.locator("#sql-editor")).to_have_value("SELECT count(*) AS regions FROM samples.tpch.region")
+    expect_editor(page, "SELECT count(*) AS regions FROM samples.tpch.region")
     page.locator("#run-button").click()
     expect(page.locator("#results-table thead th").nth(1).locator("div").first).to_have_text("regions")
     expect(page.locator("#results-table tbody tr").first.locator("td").nth(1)).to_have_text("5")

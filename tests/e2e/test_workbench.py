@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import confirm_and_wait, run, type_sql, wait_idle
+from .helpers import confirm_and_wait, expect_editor, run, type_sql, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -104,7 +104,7 @@ def test_reopen_from_history(page: Page):
     page.locator("#history-tab").click()
     row = page.locator("#history-table tr", has_text=marker).first
     row.get_by_role("button", name="Open").click()
-    expect(page.locator("#sql-editor")).to_have_value(re.compile(marker))
+    expect_editor(page, re.compile(marker))
 
 
 def test_drop_asks_for_confirmation_naming_kind_and_object(page: Page):
@@ -125,7 +125,7 @@ def test_drop_asks_for_confirmation_naming_kind_and_object(page: Page):
 
 def test_ctrl_enter_runs_and_several_statements_show_each_result(page: Page):
     type_sql(page, "SELECT 'first' AS s; SELECT 'second' AS s")
-    page.locator("#sql-editor").press("Control+Enter")
+    page.locator("#sql-editor .cm-content").press("Control+Enter")
     expect(page.locator("#statements")).to_contain_text("first")
     expect(page.locator("#results-table")).to_contain_text("second")
     page.locator("#statements >> text=first").click()
@@ -140,7 +140,7 @@ def test_save_a_query_and_open_it_later(page: Page):
     type_sql(page, "SELECT 1")
     page.locator("#history-tab").click()
     page.get_by_role("button", name="My saved query", exact=True).click()
-    expect(page.locator("#sql-editor")).to_have_value(re.compile("saved_marker_5521"))
+    expect_editor(page, re.compile("saved_marker_5521"))
 
 
 def test_schema_browser_opens_lazily_inserts_names_and_previews(page: Page):
@@ -165,13 +165,13 @@ def test_schema_browser_opens_lazily_inserts_names_and_previews(page: Page):
     expect(node("lineitem")).to_be_visible()
     # Clicking a name puts it into the editor.
     type_sql(page, "SELECT * FROM")
-    page.locator("#sql-editor").blur()
+    page.locator("#sql-editor .cm-content").blur()
     node("region").locator(".node-name").click()
-    expect(page.locator("#sql-editor")).to_have_value("SELECT * FROM samples.tpch.region")
+    expect_editor(page, "SELECT * FROM samples.tpch.region")
     # Preview runs a bounded SELECT without touching the editor.
     node("region").locator(".preview").click()
     expect(page.locator("#results-table")).to_contain_text("MIDDLE EAST")
-    expect(page.locator("#sql-editor")).to_have_value("SELECT * FROM samples.tpch.region")
+    expect_editor(page, "SELECT * FROM samples.tpch.region")
 
 
 def test_chart_type_can_be_changed(page: Page):
