@@ -8,7 +8,7 @@ from reflex.vars.function import ArgsFunctionOperation, FunctionVar
 from reflex_base.utils.imports import ImportVar
 
 from ..state.files import FilesState
-from .code_area import code_area
+from .code_editor import code_editor
 from .confirm import cancel_on_close, confirm_alert, prompt_dialog
 
 
@@ -190,7 +190,8 @@ def file_editor() -> rx.Component:
                 rx.box(rx.code_block(FilesState.text, language=FilesState.language, show_line_numbers=True, wrap_long_lines=True), id="code-preview", width="100%"),
             ),
             # Ctrl/Cmd+S is the page's key listener (pages/files.py), here and everywhere else.
-            code_area(value=FilesState.text, on_change=FilesState.set_text, on_key_down=None, rows=28, id="file-editor"),
+            code_editor(value=FilesState.text, key=FilesState.editor_key, on_change=FilesState.set_text,
+                        language=FilesState.language, id="file-editor", height="32em"),
         ),
     )
     return rx.vstack(

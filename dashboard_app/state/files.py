@@ -29,7 +29,7 @@ from ..services.files.store import FileTooLarge, human_size
 from .base import AppState
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
-EDITOR_DEBOUNCE_S = 0.3  # Reflex's text areas send their value this long after typing stops
+EDITOR_DEBOUNCE_S = 0.0  # the code editor sends every change at once, ahead of any key press
 FOCUS_RELIST_MIN_S = 5.0  # the page regaining focus re-lists a folder at most this often
 TEXT_SUFFIXES = {".sql": "sql", ".py": "python", ".json": "json", ".yaml": "yaml", ".yml": "yaml", ".md": "markdown"}
 
@@ -46,7 +46,12 @@ class FilesState(AppState):
 
     # The open file.
     path: str = ""
+    # What the editor shows when the server puts a text there (a file opened, the other
+    # version taken) and what the preview shows; the editor's live text is `_text`, sent on
+    # every change and never echoed back. `editor_key` remounts the editor on a new file.
     text: str = ""
+    editor_key: int = 0
+    _text: str = ""
     dirty: bool = False
     preview: bool = False
     download_only: bool = False  # binary or too large: offered for download only
@@ -219,12 +224,13 @@ class FilesState(AppState):
         self.path, self.preview, self.dirty = rel, False, False
         self._selected_dir = posixpath.dirname(rel) or "."
         if err is not None:
-            self.text, self._saved_text, self._version = "", "", None
+            self._show_text("")
+            self._saved_text, self._version = "", None
             self.download_only = isinstance(err, (NotText, FileTooLarge))
             self.error = str(err)
         else:
-            self.text = self._saved_text = content.text
-            self._version = content.version
+            self._show_text(content.text)
+            self._saved_text, self._version = content.text, content.version
             self.download_only = False
         # The tree may show a size from before someone else's save: list the folder again.
         await self._reload(self._selected_dir, quiet=True)
@@ -240,21 +246,26 @@ class FilesState(AppState):
     def keep_editing(self):
         self.discard_target = ""
 
+    def _show_text(self, text: str) -> None:
+        self.text = self._text = text
+        self.editor_key += 1
+
     @rx.event
     def set_text(self, value: str):
         if not isinstance(value, str):
             return
-        self.text = value
+        self._text = value
         self.dirty = value != self._saved_text
 
     @rx.event
     def toggle_preview(self):
         self.preview = not self.preview
+        if self.preview and self.text != self._text:
+            self.text = self._text  # the preview shows the text as edited
 
     @rx.event(background=True)
     async def save_after_typing(self):
-        # The editor sends its text EDITOR_DEBOUNCE_S after the last keystroke (the Save button
-        # flushes it by taking focus; a key press does not): let that text arrive, then save.
+        # Events arrive in order: the editor's last change is already here (EDITOR_DEBOUNCE_S).
         await asyncio.sleep(EDITOR_DEBOUNCE_S + 0.1)
         return FilesState.save
 
@@ -268,19 +279,21 @@ class FilesState(AppState):
         if refused := self._write_refused():
             self.error = refused
             return
-        version, err = await self._call(self._store().write_text, self.path, self.text, expected, self._identity().user)
+        text = self._text
+        version, err = await self._call(self._store().write_text, self.path, text, expected, self._identity().user)
         if isinstance(err, FileConflict):
             if err.current is None:
                 self.error = str(err)
                 return
             self.theirs = err.current.text
             self._theirs_version = err.current.version
+            self.text = text  # "mine" in the dialog: the text as edited (the editor already holds it)
             self.conflict_open = True
             return
         if err is not None:
             self.error = str(err)
             return
-        self._version, self._saved_text, self.dirty = version, self.text, False
+        self._version, self._saved_text, self.dirty = version, text, False
         self.error, self.notice = "", f"Saved {self.path} ({human_size(version.size)})."
         await self._reload(posixpath.dirname(self.path) or ".")
 
@@ -294,7 +307,8 @@ class FilesState(AppState):
     @rx.event
     def take_theirs(self):
         self.conflict_open = False
-        self.text = self._saved_text = self.theirs
+        self._show_text(self.theirs)
+        self._saved_text = self.theirs
         self._version, self.dirty = self._theirs_version, False
         self.notice = "Loaded the other version; your edits were dropped."
 
@@ -307,7 +321,7 @@ class FilesState(AppState):
         from .query import QueryState
 
         q = await self.get_state(QueryState)
-        q._replace(self.text)
+        q._replace(self._text)
         return rx.redirect("/")
 
     # --- new, rename, delete ---
@@ -395,7 +409,8 @@ class FilesState(AppState):
             self.error = str(err)
             return
         if self.path == target or self.path.startswith(target + "/"):
-            self.path, self.text, self._saved_text, self._version, self.dirty = "", "", "", None, False
+            self._show_text("")
+            self.path, self._saved_text, self._version, self.dirty = "", "", None, False
         self._open_dirs = [d for d in self._open_dirs if d != target and not d.startswith(target + "/")]
         self.notice = f"Deleted {target}."
         await self._reload(posixpath.dirname(target) or ".")

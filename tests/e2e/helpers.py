@@ -10,13 +10,21 @@ from playwright.sync_api import Page, expect
 SQL_EDITOR = "#sql-editor .cm-content"
 
 
+PASTE_JS = """(el, text) => {
+  const data = new DataTransfer();
+  data.setData("text/plain", text);
+  el.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
+}"""
+
+
 def type_into(page: Page, selector: str, text: str) -> None:
-    """Replaces the text of a code editor (CodeMirror) as a person typing or pasting would."""
+    """Replaces the text of a code editor (CodeMirror) as a person pasting would: select all,
+    paste (typed line breaks would get the language's indentation and list continuation)."""
     content = page.locator(selector)
     content.click()
     page.keyboard.press("ControlOrMeta+a")
     if text:
-        page.keyboard.insert_text(text)
+        content.evaluate(PASTE_JS, text)
     else:
         page.keyboard.press("Delete")
 
@@ -26,8 +34,10 @@ def type_sql(page: Page, sql: str) -> None:
 
 
 def editor_text(page: Page, selector: str = "#sql-editor") -> str:
-    """The whole text of the code editor in `selector` (CodeMirror shows only what is in view)."""
-    return page.locator(f"{selector} .cm-content").evaluate("el => el.cmView ? el.cmView.view.state.doc.toString() : el.innerText")
+    """The text of the code editor in `selector`: its lines (CodeMirror draws those in view,
+    which for a test's short texts is all of them)."""
+    return page.locator(f"{selector} .cm-content").evaluate(
+        "el => Array.from(el.querySelectorAll('.cm-line'), (line) => line.textContent).join('\\n')")
 
 
 def expect_editor(page: Page, expected, selector: str = "#sql-editor", timeout_ms: float = 15_000) -> None:

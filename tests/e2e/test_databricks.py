@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, expect
 from tests.fakes.combined import FILES_ROOT, FakeDatabricks
 
 from .conftest import isolated_project, start_app, stop_app
-from .helpers import run
+from .helpers import expect_editor, run
 
 pytestmark = pytest.mark.e2e
 
@@ -99,7 +99,7 @@ def test_header_query_and_no_secret_in_any_frame_or_file(browser: Browser, datab
     # The file editor reads the Volume as the user.
     page.goto(databricks_app.url + "/files")
     page.locator("#file-tree .file-node", has_text="notes_e2e.sql").first.click()
-    expect(page.locator("#file-editor")).to_have_value("SELECT 42 AS answer")
+    expect_editor(page, "SELECT 42 AS answer", "#file-editor")
 
     page.reload()
     expect(page.locator("#user-label")).to_contain_text(USER)

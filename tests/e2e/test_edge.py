@@ -13,7 +13,7 @@ import socketio
 from playwright.sync_api import Browser, Page, expect
 
 from .conftest import RunningApp
-from .helpers import run, wait_idle
+from .helpers import expect_editor, run, wait_idle
 from .state_socket import StateSocket
 
 pytestmark = pytest.mark.e2e
@@ -166,7 +166,7 @@ def test_the_files_page_edits_and_previews_under_the_policy(watched, app: Runnin
     try:
         _goto(page, app.url + "/files")
         page.locator("#file-tree .file-node", has_text=MARKDOWN).first.click()
-        expect(page.locator("#file-editor")).to_have_value(re.compile("^# Edge"))
+        expect_editor(page, re.compile("^# Edge"), "#file-editor")
         page.locator("#preview-toggle").click()
         expect(page.locator("#markdown-preview h1")).to_have_text("Edge")
         # A data: image is allowed by img-src, as the preview's own rule allows it.

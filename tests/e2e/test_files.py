@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .helpers import expect_editor
+from .helpers import expect_editor, type_into
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +29,7 @@ def node(page: Page, name: str):
 def test_open_edit_save_reopen(page: Page, app):
     open_files(page, app)
     create_file(page, "notes_e2e.md")
-    page.locator("#file-editor").fill("# Title\n\nsome *notes*")
+    type_into(page, "#file-editor .cm-content", "# Title\n\nsome *notes*")
     expect(page.locator("#dirty-badge")).to_be_visible()
     page.locator("#save-file").click()
     expect(page.locator("#files-notice")).to_contain_text("Saved notes_e2e.md")
@@ -39,7 +39,7 @@ def test_open_edit_save_reopen(page: Page, app):
     page.reload()
     expect(page.locator("#new-file")).to_be_visible()
     node(page, "notes_e2e.md").click()
-    expect(page.locator("#file-editor")).to_have_value("# Title\n\nsome *notes*")
+    expect_editor(page, "# Title\n\nsome *notes*", "#file-editor")
     page.locator("#preview-toggle").click()
     expect(page.locator("#markdown-preview h1")).to_have_text("Title")
     audit = (app.data_dir / "audit.jsonl").read_text()
@@ -56,13 +56,13 @@ def test_conflict_is_shown_and_resolved(browser: Browser, app):
         p.set_default_timeout(30_000)
         open_files(p, app)
         node(p, "shared_e2e.sql").click()
-        expect(p.locator("#file-editor")).to_have_value("SELECT 1")
+        expect_editor(p, "SELECT 1", "#file-editor")
         pages.append(p)
     alice, bob = pages
-    alice.locator("#file-editor").fill("SELECT 'alice'")
+    type_into(alice, "#file-editor .cm-content", "SELECT 'alice'")
     alice.locator("#save-file").click()
     expect(alice.locator("#files-notice")).to_contain_text("Saved")
-    bob.locator("#file-editor").fill("SELECT 'bob'")
+    type_into(bob, "#file-editor .cm-content", "SELECT 'bob'")
     bob.locator("#save-file").click()
     expect(bob.locator("#conflict-theirs")).to_contain_text("SELECT 'alice'")
     expect(bob.locator("#conflict-mine")).to_contain_text("SELECT 'bob'")
@@ -71,10 +71,10 @@ def test_conflict_is_shown_and_resolved(browser: Browser, app):
     expect(bob.locator("#files-notice")).to_contain_text("Saved")
     assert (app.data_dir / "files" / "shared_e2e.sql").read_text() == "SELECT 'bob'"
     # Alice now holds a stale version: her next save conflicts; she takes Bob's.
-    alice.locator("#file-editor").fill("SELECT 'alice again'")
+    type_into(alice, "#file-editor .cm-content", "SELECT 'alice again'")
     alice.locator("#save-file").click()
     alice.locator("#take-theirs").click()
-    expect(alice.locator("#file-editor")).to_have_value("SELECT 'bob'")
+    expect_editor(alice, "SELECT 'bob'", "#file-editor")
     for p in pages:
         p.context.close()
 
@@ -123,9 +123,9 @@ def test_upload_and_ctrl_s(page: Page, app, tmp_path):
     page.locator("#file-upload input[type=file]").set_input_files(str(source))
     expect(page.locator("#files-notice")).to_contain_text("Uploaded uploaded_e2e.yaml")
     node(page, "uploaded_e2e.yaml").click()
-    expect(page.locator("#file-editor")).to_have_value("key: value\n")
-    page.locator("#file-editor").fill("key: changed\n")
-    page.locator("#file-editor").press("Control+s")
+    expect_editor(page, "key: value\n", "#file-editor")
+    type_into(page, "#file-editor .cm-content", "key: changed\n")
+    page.locator("#file-editor .cm-content").press("Control+s")
     expect(page.locator("#files-notice")).to_contain_text("Saved uploaded_e2e.yaml")
     assert (app.data_dir / "files" / "uploaded_e2e.yaml").read_text() == "key: changed\n"
 
@@ -136,16 +136,16 @@ def test_unsaved_changes_ask_before_opening_another_file(page: Page, app):
         (app.data_dir / "files" / name).write_text(name)
     open_files(page, app)
     node(page, "first_e2e.txt").click()
-    page.locator("#file-editor").fill("edited")
+    type_into(page, "#file-editor .cm-content", "edited")
     expect(page.locator("#dirty-badge")).to_be_visible()
     node(page, "second_e2e.txt").click()
     dialog = page.get_by_role("alertdialog")
     expect(dialog).to_contain_text("unsaved changes")
     dialog.get_by_role("button", name="Keep editing").click()
-    expect(page.locator("#file-editor")).to_have_value("edited")
+    expect_editor(page, "edited", "#file-editor")
     node(page, "second_e2e.txt").click()
     page.locator("#confirm-discard").click()
-    expect(page.locator("#file-editor")).to_have_value("second_e2e.txt")
+    expect_editor(page, "second_e2e.txt", "#file-editor")
 
 
 def test_markdown_preview_does_not_run_embedded_html(page: Page, app):
@@ -212,22 +212,22 @@ def test_escape_closes_every_files_dialog_as_cancel(page: Page, app):
     expect(page.get_by_role("dialog")).to_have_count(0)
     # Unsaved changes: Escape is "Keep editing".
     node(page, "esc_one_e2e.txt").click()
-    expect(page.locator("#file-editor")).to_have_value("one")
-    page.locator("#file-editor").fill("one edited")
+    expect_editor(page, "one", "#file-editor")
+    type_into(page, "#file-editor .cm-content", "one edited")
     expect(page.locator("#dirty-badge")).to_be_visible()
     node(page, "esc_two_e2e.txt").click()
     expect(page.get_by_role("alertdialog")).to_contain_text("unsaved changes")
     page.keyboard.press("Escape")
     expect(page.get_by_role("alertdialog")).to_have_count(0)
     expect(page.locator("#open-path")).to_have_text("esc_one_e2e.txt")
-    expect(page.locator("#file-editor")).to_have_value("one edited")
+    expect_editor(page, "one edited", "#file-editor")
     # A conflict (someone saved meanwhile): Escape is "Back to editing", nothing is written.
     target.write_text("theirs, saved meanwhile")
     page.locator("#save-file").click()
     expect(page.locator("#conflict-theirs")).to_contain_text("theirs, saved meanwhile")
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_have_count(0)
-    expect(page.locator("#file-editor")).to_have_value("one edited")
+    expect_editor(page, "one edited", "#file-editor")
     assert target.read_text() == "theirs, saved meanwhile"
 
 
@@ -283,14 +283,14 @@ def test_ctrl_s_saves_and_stops_the_browsers_save_page(page: Page, app):
     path = write_file(app, "keys_e2e.txt", "start")
     open_files(page, app)
     node(page, "keys_e2e.txt").click()
-    expect(page.locator("#file-editor")).to_have_value("start")
+    expect_editor(page, "start", "#file-editor")
     page.evaluate(RECORD_KEYS)
-    editor = page.locator("#file-editor")
+    editor = page.locator("#file-editor .cm-content")
     editor.click()
     editor.press("End")
     # A plain key types, and its default is left alone.
     editor.press("a")
-    expect(editor).to_have_value("starta")
+    expect_editor(page, "starta", "#file-editor")
     page.wait_for_function("() => window.__keys.some((r) => r.key === 'a')")
     assert recorded(page, "a") == [False]
     # Ctrl+S in the editor: saved, and the browser's own save is prevented.
@@ -308,7 +308,7 @@ def test_ctrl_s_saves_and_stops_the_browsers_save_page(page: Page, app):
     assert recorded(page, "s") == [True, True]
     # A plain "s" still types.
     editor.press("s")
-    expect(editor).to_have_value("startabs")
+    expect_editor(page, "startabs", "#file-editor")
     page.wait_for_function("() => window.__keys.filter((r) => r.key === 's').length === 3")
     assert recorded(page, "s") == [True, True, False]
 
@@ -351,8 +351,8 @@ def test_tree_sizes_follow_saves_made_elsewhere(browser: Browser, page: Page, ap
     try:
         open_files(bob, app)
         node(bob, "sized_e2e.txt").click()
-        expect(bob.locator("#file-editor")).to_have_value("12345")
-        bob.locator("#file-editor").fill("1234567890")
+        expect_editor(bob, "12345", "#file-editor")
+        type_into(bob, "#file-editor .cm-content", "1234567890")
         bob.locator("#save-file").click()
         expect(bob.locator("#files-notice")).to_contain_text("Saved sized_e2e.txt")
     finally:
@@ -368,7 +368,7 @@ def test_tree_sizes_follow_saves_made_elsewhere(browser: Browser, page: Page, ap
     # Opening the file lists its folder again too.
     path.write_text("x" * 20)
     row.click()
-    expect(page.locator("#file-editor")).to_have_value("x" * 20)
+    expect_editor(page, "x" * 20, "#file-editor")
     expect(row).to_contain_text("20 bytes")
     # And so does Refresh.
     path.write_text("y" * 30)

@@ -226,6 +226,34 @@ OTHER_READ_ONLY = [
     ("explain formatted select * from samples.tpch.orders where o_orderkey = 1", "EXPLAIN"),
     ("EXPLAIN CODEGEN SELECT 1", "EXPLAIN"),
     ("EXPLAIN COST WITH a AS (SELECT 1) SELECT * FROM a", "EXPLAIN"),
+    # EXPLAIN plans a statement and runs nothing: EXPLAIN of a write changes nothing either
+    ("EXPLAIN DELETE FROM t", "EXPLAIN"),
+    ("EXPLAIN INSERT INTO t VALUES (1)", "EXPLAIN"),
+    ("EXPLAIN EXTENDED DROP TABLE t", "EXPLAIN"),
+    ("EXPLAIN LOGICAL DROP TABLE t", "EXPLAIN"),
+    ("EXPLAIN VACUUM main.d.t", "EXPLAIN"),
+    ("EXPLAIN MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE", "EXPLAIN"),
+    ("EXPLAIN CREATE TABLE t2 AS SELECT * FROM samples.tpch.orders", "EXPLAIN"),
+    ("EXPLAIN SELECT * INTO t2 FROM t", "EXPLAIN"),
+    ("EXPLAIN GRANT SELECT ON TABLE t TO `u`", "EXPLAIN"),
+    ("EXPLAIN INSERT INTO t VALUES ('s3://just/data')", "EXPLAIN"),  # a value, not a location
+    # IDENTIFIER(...) names an object, whatever the parameter holds
+    ("SELECT * FROM IDENTIFIER(:tbl)", "SELECT"),
+    ("SELECT * FROM IDENTIFIER(:tbl) WHERE IDENTIFIER(:col) = ?", "SELECT"),
+    ("SELECT * FROM IDENTIFIER(:catalog || '.' || :schema || '.orders')", "SELECT"),
+    ("SELECT * FROM IDENTIFIER('samples.tpch.orders') VERSION AS OF 3", "SELECT"),
+    ("DESCRIBE TABLE IDENTIFIER(:tbl)", "DESCRIBE"),
+    ("DESCRIBE HISTORY IDENTIFIER(:tbl) LIMIT 5", "DESCRIBE"),
+    ("SHOW TABLES IN IDENTIFIER(:schema)", "SHOW"),
+    # More of the reference
+    ("SELECT * FROM samples.tpch.orders FOR SYSTEM_VERSION AS OF 2", "SELECT"),
+    ("DESCRIBE HISTORY main.d.t LIMIT 1", "DESCRIBE"),
+    ("DESCRIBE PROCEDURE main.d.p", "DESCRIBE"),
+    ("SHOW SERVICE CREDENTIALS", "SHOW"),
+    ("SHOW PROCEDURES IN main.d", "SHOW"),
+    ("SELECT * FROM collations()", "SELECT"),
+    ("TABLE samples.tpch.orders", "TABLE"),
+    ("TABLE t", "TABLE"),
 ]
 
 READ_ONLY = TPCH_READ_ONLY + OTHER_READ_ONLY
@@ -338,7 +366,17 @@ NOT_READ_ONLY = [
     ("SELECT * FROM read_kafka(bootstrapServers => 'x', subscribe => 'y')", "SELECT"),
     ("SELECT * FROM cloud_files_state('s3://x')", "SELECT"),
     ("SELECT * FROM IDENTIFIER('parquet.`/x`')", "SELECT"),
-    ("SELECT * FROM IDENTIFIER(:tbl)", "SELECT"),
+    ("SELECT * FROM IDENTIFIER('delta.`relative_dir`')", "SELECT"),
+    ("SELECT * FROM IDENTIFIER(:s || '.`/x`')", "SELECT"),
+    ("SELECT * FROM IDENTIFIER((SELECT 'samples.tpch.orders'))", "SELECT"),
+    ("SELECT IDENTIFIER(:fn)(a, b) FROM t", "SELECT"),  # a function named by a parameter
+    ("SELECT * FROM IDENTIFIER(:fn)(1)", "SELECT"),
+    ("DESCRIBE TABLE IDENTIFIER('delta.`/x`')", "DESCRIBE"),
+    ("SHOW TABLES IN IDENTIFIER('delta.`/x`')", "SHOW"),
+    ("SHOW PARTITIONS delta.`s3://bucket/t`", "SHOW"),
+    ("SHOW TBLPROPERTIES parquet.`relative`", "SHOW"),
+    ("TABLE parquet.`/x`", "TABLE"),
+    ("DESCRIBE HISTORY delta.`/x` LIMIT 1", "DESCRIBE"),
     ("SELECT * FROM ${tbl}", "SELECT"),
     ("SELECT ${x} FROM t", "SELECT"),
     ("SELECT * FROM samples.tpch.orders WHERE o_orderkey IN (SELECT k FROM read_files('x'))", "SELECT"),
@@ -363,24 +401,35 @@ NOT_READ_ONLY = [
     ("SELECT * FROM t LATERAL VIEW my_udtf(a) e AS x", "SELECT"),
     ("SELECT * FROM STREAM(samples.tpch.orders)", "SELECT"),
     ("SELECT * FROM t FOR UPDATE", "SELECT"),
-    # EXPLAIN / DESCRIBE QUERY of something that is not read-only
-    ("EXPLAIN DELETE FROM t", "EXPLAIN"),
-    ("EXPLAIN INSERT INTO t VALUES (1)", "EXPLAIN"),
-    ("EXPLAIN EXTENDED DROP TABLE t", "EXPLAIN"),
+    # EXPLAIN of what could run or reach outside while planned; DESCRIBE QUERY of a non-query
     ("EXPLAIN SELECT * FROM read_files('s3://x')", "EXPLAIN"),
+    ("EXPLAIN INSERT INTO t SELECT ai_query('m', c) FROM s", "EXPLAIN"),
+    ("EXPLAIN CREATE TABLE t USING DELTA LOCATION 's3://b/t'", "EXPLAIN"),
+    ("EXPLAIN ALTER TABLE t SET LOCATION 's3://b/t'", "EXPLAIN"),
+    ("EXPLAIN INSERT OVERWRITE DIRECTORY '/tmp/x' SELECT 1", "EXPLAIN"),
+    ("EXPLAIN REFRESH 's3://b/p'", "EXPLAIN"),
+    ("EXPLAIN VACUUM delta.`/x`", "EXPLAIN"),
+    ("EXPLAIN COPY INTO t FROM 's3://b/in' FILEFORMAT = CSV", "EXPLAIN"),
+    ("EXPLAIN EXECUTE IMMEDIATE 'DROP TABLE t'", "EXPLAIN"),
+    ("EXPLAIN CALL main.d.p()", "EXPLAIN"),
+    ("EXPLAIN ANALYZE TABLE t COMPUTE STATISTICS", "EXPLAIN"),
+    ("EXPLAIN LIST '/Volumes/a/b/c'", "EXPLAIN"),
+    ("EXPLAIN DROP TABLE ${t}", "EXPLAIN"),
     ("EXPLAIN EXPLAIN SELECT 1", "EXPLAIN"),
+    ("EXPLAIN EXPLAIN DROP TABLE t", "EXPLAIN"),
+    ("EXPLAIN SHOW ME THE MONEY", "EXPLAIN"),
+    ("EXPLAIN hello world", "EXPLAIN"),
+    ("DESCRIBE QUERY DELETE FROM t", "DESCRIBE"),
     ("DESCRIBE QUERY SELECT * FROM read_files('s3://x')", "DESCRIBE"),
     ("DESCRIBE DETAIL delta.`/x`", "DESCRIBE"),
     ("DESCRIBE TABLE parquet.`s3://bucket/x`", "DESCRIBE"),
     ("SHOW ME THE MONEY", "SHOW"),  # unknown SHOW form
-    ("EXPLAIN VACUUM main.d.t", "EXPLAIN"),
     # Comments and casing hiding the keyword
     ("/* hide */ DROP /* more */ TABLE /* x */ main.default.t", "DROP TABLE"),
     ("dRoP   tAbLe\n  main.default.t", "DROP TABLE"),
     ("-- SELECT 1\nDELETE FROM t", "DELETE"),
     ("/* SELECT 1; */ GRANT ALL PRIVILEGES ON SCHEMA s TO `x`", "GRANT"),
     # Bare expressions that sqlglot accepts but are not statements
-    ("TABLE t", "TABLE"),
     ("hello world", "HELLO"),
 ]
 
@@ -523,6 +572,13 @@ OBJECTS = [
     ("DESCRIBE DETAIL main.d.t", ("main.d.t",)),
     ("DESCRIBE HISTORY main.d.t", ("main.d.t",)),
     ("EXPLAIN DELETE FROM main.d.t", ("main.d.t",)),
+    ("EXPLAIN DROP TABLE main.d.t", ("main.d.t",)),
+    ("SELECT * FROM IDENTIFIER(:tbl)", ("IDENTIFIER(:tbl)",)),
+    ("SELECT * FROM IDENTIFIER('samples.tpch.orders')", ("samples.tpch.orders",)),
+    ("DESCRIBE TABLE IDENTIFIER('samples.tpch.orders')", ("samples.tpch.orders",)),
+    ("DESCRIBE HISTORY IDENTIFIER(:tbl) LIMIT 5", ("IDENTIFIER(:tbl)",)),
+    ("SHOW TABLES IN IDENTIFIER(:schema)", ("IDENTIFIER(:schema)",)),
+    ("TABLE samples.tpch.region", ("samples.tpch.region",)),
     ("CREATE CATALOG IF NOT EXISTS c", ("c",)),
     ("DROP SCHEMA main.s", ("main.s",)),
     ("SELECT * FROM read_files('s3://x')", ("read_files('s3://x')",)),
@@ -633,7 +689,10 @@ def test_reasons_explain_the_category() -> None:
     assert "schema" in classify("DROP TABLE t").reason
     assert "modifies data" in classify("DELETE FROM t").reason
     assert "INTO" in classify("SELECT * INTO t2 FROM t").reason
-    assert "EXPLAIN of DELETE" in classify("EXPLAIN DELETE FROM t").reason
+    assert "EXPLAIN of SELECT" in classify("EXPLAIN SELECT * FROM read_files('s3://x')").reason
+    assert "external" in classify("EXPLAIN SELECT * FROM read_files('s3://x')").reason
+    assert "EXPLAIN of EXECUTE IMMEDIATE" in classify("EXPLAIN EXECUTE IMMEDIATE 'DROP TABLE t'").reason
+    assert "IDENTIFIER" in classify("SELECT IDENTIFIER(:fn)(a) FROM t").reason
 
 
 # ---------------------------------------------------------------------------
@@ -759,7 +818,8 @@ WRITE_TOKENS = [
     (["USE", "CATALOG", "main"], "USE"),
     (["CREATE", "TABLE", "t", "AS", "SELECT", "1"], "CREATE TABLE"),
     (["SELECT", "*", "INTO", "t2", "FROM", "t"], "SELECT INTO"),
-    (["EXPLAIN", "DELETE", "FROM", "t"], "EXPLAIN"),
+    (["EXPLAIN", "EXECUTE", "IMMEDIATE", "'DELETE FROM t'"], "EXPLAIN"),
+    (["EXPLAIN", "SELECT", "*", "FROM", "read_files", "(", "'s3://x'", ")"], "EXPLAIN"),
     (["SELECT", "*", "FROM", "parquet.`/p`"], "SELECT"),
 ]
 READ_TOKENS = [

@@ -3,9 +3,11 @@
 ``classify`` answers "can anything in this text change data, schema,
 permissions, session/warehouse state, or touch external storage/services?".
 It is deliberately conservative: a statement is read-only only when it matches
-a short whitelist (queries, SHOW, DESCRIBE, EXPLAIN of a query) *and* nothing
-inside it looks like a write, a file read by path, or an external call.
-Anything we cannot parse or do not recognise is treated as not read-only.
+a short whitelist (queries, SHOW, DESCRIBE, EXPLAIN) *and* nothing inside it
+looks like a write, a file read by path, or an external call.  EXPLAIN plans a
+statement without running it, so EXPLAIN of a write is read-only too, except
+for forms that could run code or reach outside while planned.  Anything we
+cannot parse or do not recognise is treated as not read-only.
 
 sqlglot (dialect "databricks") does the lexing and parsing.  The text is
 tokenized once, split on top-level ``;`` tokens, and every statement is parsed
@@ -13,7 +15,8 @@ on its own, so one bad statement does not hide the others and each verdict
 carries its original text slice.  sqlglot keeps SHOW / EXPLAIN / OPTIMIZE /
 VACUUM / ... as opaque ``Command`` nodes: SHOW is accepted by its leading
 keywords, EXPLAIN and DESCRIBE QUERY are judged by the statement they wrap,
-every other Command is not read-only.  Text longer than ``MAX_SQL_CHARS`` is
+every other Command is not read-only.  A few checks run on the tokens whatever
+the tree (``${...}`` substitution, functions named by ``IDENTIFIER(...)``).  Text longer than ``MAX_SQL_CHARS`` is
 not analysed at all (not read-only) so a huge paste cannot stall the UI.
 
 Pure Python; must never import reflex.
@@ -67,6 +70,27 @@ def _make_parser_class() -> type:
 
 
 _PARSER_CLASS = _make_parser_class()
+
+
+def _make_guard_parser_class() -> type:
+    """The quiet parser, plus time-travel spellings Spark accepts and sqlglot does not.
+
+    Spark's grammar allows ``FOR SYSTEM_VERSION AS OF n`` next to ``VERSION AS OF n``; without
+    it such a query is unparseable and asks for a confirmation.  Kept apart from
+    ``quiet_parser`` so other users of that parser see stock sqlglot.
+    """
+    base = _PARSER_CLASS
+    try:
+
+        class _GuardParser(base):  # type: ignore[misc, valid-type]
+            VERSION_PHRASES = {**base.VERSION_PHRASES, ("FOR", "SYSTEM_VERSION"): "VERSION"}
+
+        return _GuardParser
+    except Exception:  # pragma: no cover - depends on the sqlglot build
+        return base
+
+
+_GUARD_PARSER_CLASS = _make_guard_parser_class()
 
 
 def quiet_parser() -> Any:
@@ -239,7 +263,7 @@ _FORBIDDEN_NODES: tuple[type, ...] = tuple(
 _SAFE_TVFS = {
     "explode", "explode_outer", "posexplode", "posexplode_outer", "inline",
     "inline_outer", "stack", "json_tuple", "range", "unnest", "variant_explode",
-    "variant_explode_outer", "table_changes", "sql_keywords",
+    "variant_explode_outer", "table_changes", "sql_keywords", "collations",
 }
 _SAFE_TVF_NODES = _classes(["Explode", "ExplodeOuter", "Posexplode", "PosexplodeOuter", "Inline", "Stack", "Unnest"])
 
@@ -256,7 +280,10 @@ _FILE_FORMATS = {
     "jdbc", "hive", "iceberg", "file", "libsvm", "image",
 }
 _PATH_HINT = re.compile(r"[/\\:]")  # slash, backslash, scheme colon (s3:, dbfs:)
-_LOCATION_PARENTS = _classes(["Copy", "Directory", "LocationProperty", "LoadData"])
+_LOCATION_PARENTS = _classes(["Copy", "Directory", "LocationProperty", "LoadData", "Refresh"])
+_ALTER_SET = _classes(["AlterSet"])  # ALTER TABLE ... SET LOCATION '<path>': its "location"
+# What IDENTIFIER(...) may hold to name a table: strings, parameters, and || / concat between them.
+_CONSTANT_NAME_NODES = _classes(["Literal", "Placeholder", "DPipe", "Concat", "Paren"])
 
 # Why non-read-only statements are dangerous, keyed by the kind's first word.
 _REASONS = {
@@ -301,17 +328,43 @@ _OBJECT_PASS = _KIND_SKIP | {
     "RECIPIENT", "PROVIDER", "CONNECTION", "CREDENTIAL", "MODEL",
 }
 
-_EXPLAIN_MODES = {"EXTENDED", "CODEGEN", "COST", "FORMATTED"}
+_EXPLAIN_MODES = {"EXTENDED", "CODEGEN", "COST", "FORMATTED", "LOGICAL"}
+# EXPLAIN plans a statement and never runs it, so EXPLAIN of a write changes nothing.  These
+# inner kinds (by first word) stay behind a confirmation all the same: dynamic SQL and
+# procedures may run code while they are resolved, file commands touch storage, scripts and
+# transactions are not one plannable statement, and "EXPLAIN ANALYZE" means "run it" in
+# other databases (Databricks has no such form).
+_EXPLAIN_REFUSED = {
+    "EXPLAIN": "EXPLAIN of EXPLAIN is not a statement to plan",
+    "EXECUTE": "dynamic SQL may run while it is being planned",
+    "CALL": "a procedure may run code while it is being planned",
+    "ADD": "it loads code or files",
+    "LIST": "it touches files or external storage",
+    "PUT": "it touches files or external storage",
+    "GET": "it touches files or external storage",
+    "REMOVE": "it touches files or external storage",
+    "COPY": "planning it reads files in external storage",
+    "LOAD": "planning it reads files by path",
+    "BEGIN": "a script or transaction is not one plannable statement",
+    "START": "a script or transaction is not one plannable statement",
+    "COMMIT": "a script or transaction is not one plannable statement",
+    "ROLLBACK": "a script or transaction is not one plannable statement",
+    "ANALYZE": "EXPLAIN ANALYZE runs the statement in other databases; Databricks has no such form",
+}
+# Kinds of queries whose trees may carry writes inside (SELECT INTO, a DELETE in a CTE):
+# planned under EXPLAIN like any write.
+_QUERY_KINDS = {"SELECT", "UNION", "INTERSECT", "EXCEPT", "VALUES"}
 _DESCRIBE_WORDS = {
     "TABLE", "SCHEMA", "DATABASE", "CATALOG", "FUNCTION", "VOLUME", "DETAIL", "HISTORY",
     "EXTENDED", "FORMATTED", "EXTERNAL", "LOCATION", "STORAGE", "CREDENTIAL", "CONNECTION",
-    "PROVIDER", "RECIPIENT", "SHARE", "MODEL",
+    "PROVIDER", "RECIPIENT", "SHARE", "MODEL", "PROCEDURE", "CLEAN", "ROOM", "SERVICE",
 }
 _SHOW_TARGETS = {
     "TABLES", "TABLE", "VIEWS", "MATERIALIZED", "STREAMING", "SCHEMAS", "DATABASES", "CATALOGS",
     "COLUMNS", "FUNCTIONS", "USER", "SYSTEM", "ALL", "PARTITIONS", "TBLPROPERTIES", "CREATE",
     "GRANTS", "GRANT", "GRANTS_ON", "VOLUMES", "SHARES", "RECIPIENTS", "PROVIDERS", "CONNECTIONS",
     "CREDENTIALS", "STORAGE", "EXTERNAL", "GROUPS", "USERS", "CURRENT", "CLEAN", "MODELS",
+    "SERVICE", "PROCEDURES",
 }
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -361,8 +414,8 @@ def _classify(sql: str) -> Verdict:
     if not chunks:
         return Verdict(read_only=False, empty=True, reason="nothing to run: the SQL is empty or only comments")
 
-    parser = _PARSER_CLASS(dialect=_DIALECT)  # parsers hold state: one per call
-    statements = tuple(_guard_substitution(_classify_chunk(sql, c, parser), c) for c in chunks)
+    parser = _GUARD_PARSER_CLASS(dialect=_DIALECT)  # parsers hold state: one per call
+    statements = tuple(_guard_tokens(_classify_chunk(sql, c, parser), c) for c in chunks)
     read_only = all(s.read_only for s in statements)
     error = next((s.error for s in statements if s.error), None)
     reason = ""
@@ -384,48 +437,92 @@ def _classify_chunk(sql: str, toks: list[Token], parser: Any, nested: bool = Fal
 
     # sqlglot turns EXPLAIN into an opaque Command; judge what is explained.
     if head == "EXPLAIN" and not nested:
-        start = 2 if second in _EXPLAIN_MODES else 1
-        return _wrap_inner("EXPLAIN", sql, toks, start, parser)
+        return _explain(sql, toks, 2 if second in _EXPLAIN_MODES else 1, parser)
     if head in ("DESCRIBE", "DESC") and second == "QUERY" and not nested:
         return _wrap_inner("DESCRIBE", sql, toks, 2, parser)
-    # Databricks SHOW statements only list metadata; sqlglot keeps them as raw
-    # Commands, so we accept only the SHOW forms we know.
     if head == "SHOW":
-        if second in _SHOW_TARGETS:
-            return StatementVerdict("SHOW", True, _command_objects(toks), text)
-        return StatementVerdict("SHOW", False, _command_objects(toks), text, "SHOW is not a recognised SHOW statement")
+        return _show(toks, text)
+    if head == "TABLE":
+        table = _table_statement(toks, text)
+        if table is not None:
+            return table
 
     try:
-        if _has_command(toks):
-            # Parse commands the way sqlglot expects: from the stock tokens.
-            trees = parser.parse(_DIALECT.tokenize(text), text)
-        else:
-            trees = parser.parse(toks, sql)
-        trees = [t for t in trees if t is not None]
+        tree = _parse(sql, toks, parser)
     except Exception as e:
         if head in ("DESCRIBE", "DESC"):
             fallback = _describe_fallback(toks, text)
             if fallback is not None:
                 return fallback
         return _unparseable(text, toks, _clean_error(e))
+    return _classify_tree(tree, toks, text)
+
+
+def _parse(sql: str, toks: list[Token], parser: Any) -> Any:
+    """The one tree sqlglot makes of a statement; raises if it makes none or several."""
+    if _has_command(toks):
+        # Parse commands the way sqlglot expects: from the stock tokens.
+        text = _slice(sql, toks)
+        trees = parser.parse(_DIALECT.tokenize(text), text)
+    else:
+        trees = parser.parse(toks, sql)
+    trees = [t for t in trees if t is not None]
     if len(trees) != 1:
-        return _unparseable(text, toks, f"expected one statement, sqlglot produced {len(trees)}")
-    return _classify_tree(trees[0], toks, text)
+        raise ValueError(f"expected one statement, sqlglot produced {len(trees)}")
+    return trees[0]
 
 
-def _guard_substitution(verdict: StatementVerdict, toks: Sequence[Token]) -> StatementVerdict:
-    if verdict.read_only and _has_substitution(toks):
-        reason = "uses ${...} variable substitution, which can inject arbitrary SQL"
+def _guard_tokens(verdict: StatementVerdict, toks: Sequence[Token]) -> StatementVerdict:
+    """Token-level checks that hold whatever sqlglot made of the statement."""
+    if not verdict.read_only:
+        return verdict
+    reason = _substitution_reason(toks) or _identifier_reason(toks)
+    if reason:
         return dataclasses.replace(verdict, read_only=False, reason=reason)
     return verdict
 
 
-def _has_substitution(toks: Sequence[Token]) -> bool:
+def _substitution_reason(toks: Sequence[Token]) -> str:
     """Spark's ${var} text substitution happens before parsing; we cannot see through it."""
-    return any(
+    if any(
         a.token_type == TokenType.PARAMETER and a.text == "$" and b.token_type == TokenType.L_BRACE
         for a, b in zip(toks, toks[1:])
-    )
+    ):
+        return "uses ${...} variable substitution, which can inject arbitrary SQL"
+    return ""
+
+
+def _identifier_reason(toks: Sequence[Token]) -> str:
+    """IDENTIFIER(...) naming a function, or a path, wherever it stands.
+
+    sqlglot misreads ``IDENTIFIER(:fn)(x)`` as a column with aliases and keeps
+    ``DESCRIBE IDENTIFIER('...')`` / ``SHOW ... IN IDENTIFIER('...')`` as loose text, so the
+    tokens decide: a function whose name we cannot see could be ai_query or read_files.
+    """
+    for start, end in _identifier_spans(toks):
+        if end + 1 < len(toks) and toks[end + 1].token_type == TokenType.L_PAREN:
+            return "calls a function named by IDENTIFIER(...), which cannot be checked"
+        for tok in toks[start + 2 : end]:
+            if tok.token_type == TokenType.STRING and _is_path_literal(tok.text):
+                return f"IDENTIFIER({tok.text!r}) names a path, which touches external storage"
+    return ""
+
+
+def _identifier_spans(toks: Sequence[Token]) -> list[tuple[int, int]]:
+    """(index of IDENTIFIER, index of its closing parenthesis) of every IDENTIFIER(...)."""
+    spans: list[tuple[int, int]] = []
+    n = len(toks)
+    for i in range(n - 1):
+        if _upper(toks[i]) != "IDENTIFIER" or toks[i + 1].token_type != TokenType.L_PAREN:
+            continue
+        depth = 0
+        for j in range(i + 1, n):
+            kind = toks[j].token_type
+            depth += (kind == TokenType.L_PAREN) - (kind == TokenType.R_PAREN)
+            if depth == 0:
+                spans.append((i, j))
+                break
+    return spans
 
 
 def _has_command(toks: Sequence[Token]) -> bool:
@@ -436,8 +533,54 @@ def _has_command(toks: Sequence[Token]) -> bool:
     )
 
 
+def _explain(sql: str, toks: list[Token], start: int, parser: Any) -> StatementVerdict:
+    """EXPLAIN plans the statement after it and runs nothing.
+
+    So EXPLAIN of a write is read-only too, unless the statement is one we cannot read or one
+    that could run code or reach outside while it is planned (``_unplannable``).
+    """
+    text = _slice(sql, toks)
+    if start >= len(toks):
+        return _unparseable(text, toks, "EXPLAIN without a statement")
+    inner = _classify_chunk(sql, toks[start:], parser, nested=True)
+    if inner.kind == UNPARSEABLE:
+        return _unparseable(text, toks, inner.error or inner.reason)
+    why = "" if inner.read_only else _unplannable(inner, sql, toks[start:], parser)
+    reason = f"EXPLAIN of {inner.kind}: {why}" if why else ""
+    return StatementVerdict("EXPLAIN", not why, inner.objects, text, reason)
+
+
+def _unplannable(inner: StatementVerdict, sql: str, toks: list[Token], parser: Any) -> str:
+    """Why EXPLAIN of this not-read-only statement still needs a confirmation ("" if not)."""
+    word = inner.kind.split(" ")[0]
+    if word in _EXPLAIN_REFUSED:
+        return _EXPLAIN_REFUSED[word]
+    if word not in _REASON_BY_WORD and word not in _QUERY_KINDS:
+        return inner.reason  # an unknown SHOW, a path DESCRIBE, stray words: not a known statement
+    try:
+        tree = _parse(sql, toks, parser)
+    except Exception as e:  # pragma: no cover - it parsed a moment ago
+        return f"could not be parsed: {_clean_error(e)}"
+    problem, _objects = _inspect(tree, writes_allowed=True)
+    if not problem and tree.find(exp.Command) is not None:
+        problem = _raw_outside(toks)  # text sqlglot did not model (OPTIMIZE, VACUUM, ...)
+    return problem
+
+
+def _raw_outside(toks: Sequence[Token]) -> str:
+    """Why raw statement tokens may reach outside: a path-like name or string, an external call."""
+    path = _path_in_names(toks)
+    path = path or next((t.text for t in toks if t.token_type == TokenType.STRING and _PATH_HINT.search(t.text)), "")
+    if path:
+        return f"it names a path ({path}), which touches external storage"
+    for tok, nxt in zip(toks, toks[1:]):
+        if nxt.token_type == TokenType.L_PAREN and tok.token_type in (TokenType.VAR, TokenType.IDENTIFIER) and _is_external(tok.text.lower()):
+            return f"calls {tok.text.lower()}(), which reaches external services or storage"
+    return ""
+
+
 def _wrap_inner(kind: str, sql: str, toks: list[Token], start: int, parser: Any) -> StatementVerdict:
-    """EXPLAIN / DESCRIBE QUERY: read-only exactly when the inner statement is."""
+    """DESCRIBE QUERY: read-only exactly when the inner statement is (Databricks takes only queries)."""
     text = _slice(sql, toks)
     if start >= len(toks):
         return _unparseable(text, toks, f"{kind} without a statement")
@@ -448,11 +591,42 @@ def _wrap_inner(kind: str, sql: str, toks: list[Token], start: int, parser: Any)
     return StatementVerdict(kind, verdict.read_only, verdict.objects, text, reason)
 
 
+def _show(toks: list[Token], text: str) -> StatementVerdict:
+    """Databricks SHOW statements only list metadata; sqlglot keeps them as raw Commands.
+
+    We accept the SHOW forms we know, unless they name files by path
+    (``SHOW PARTITIONS delta.`s3://...```), which the guard never reads without asking.
+    """
+    objects = _command_objects(toks, text)
+    if len(toks) < 2 or _upper(toks[1]) not in _SHOW_TARGETS:
+        return StatementVerdict("SHOW", False, objects, text, "SHOW is not a recognised SHOW statement")
+    path = _path_in_names(toks)
+    if path:
+        return StatementVerdict("SHOW", False, objects, text, f"reads files by path ({path}), which touches external storage")
+    return StatementVerdict("SHOW", True, objects, text)
+
+
+def _table_statement(toks: list[Token], text: str) -> StatementVerdict | None:
+    """``TABLE name`` is a query (every row of the table), which sqlglot cannot parse.
+
+    Accepted only in exactly that shape; anything else goes to the parser as before.
+    """
+    parts, i = _dotted_name(toks, 1)
+    if not parts or i != len(toks):
+        return None
+    name = ".".join(_render_part(p.text) for p in parts)
+    if _is_path_name(parts):
+        return StatementVerdict("TABLE", False, (name,), text, f"reads files by path ({name}), which touches external storage")
+    return StatementVerdict("TABLE", True, (name,), text)
+
+
 def _classify_tree(tree: Any, toks: list[Token], text: str) -> StatementVerdict:
     kind = _kind(tree, toks)
     problem, objects = _inspect(tree)
     if not objects and not isinstance(tree, _READ_ROOTS):
-        objects = _command_objects(toks)  # commands keep their text raw
+        objects = _command_objects(toks, text)  # commands keep their text raw
+    elif isinstance(tree, exp.Describe) and _identifier_spans(toks):
+        objects = _command_objects(toks, text)  # sqlglot misreads DESCRIBE IDENTIFIER(...)
     if not isinstance(tree, _READ_ROOTS):
         return StatementVerdict(kind, False, objects, text, _write_reason(kind, tree))
     if problem and isinstance(tree, exp.Describe):
@@ -467,25 +641,54 @@ def _classify_tree(tree: Any, toks: list[Token], text: str) -> StatementVerdict:
 
 
 def _describe_fallback(toks: list[Token], text: str) -> StatementVerdict | None:
-    """DESCRIBE DETAIL/CATALOG/... that sqlglot cannot parse.
+    """DESCRIBE DETAIL/CATALOG/HISTORY/... that sqlglot cannot parse.
 
-    Accepted only in the exact shape ``DESCRIBE <known words> <dotted name>
-    [<column>] [AS JSON]`` so no expression can hide in it; a path-like name
-    still makes it not read-only.
+    Accepted only in the exact shape ``DESCRIBE <known words> <name> [<column>] [AS JSON]``
+    (``DESCRIBE HISTORY <name> [LIMIT n]``), the name dotted or an IDENTIFIER(...) of
+    strings and parameters, so no expression can hide in it; a path-like name still makes
+    it not read-only.
     """
     i, n = 1, len(toks)
+    words: set[str] = set()
     while i < n and _upper(toks[i]) in _DESCRIBE_WORDS:
+        words.add(_upper(toks[i]))
         i += 1
-    parts, i = _dotted_name(toks, i)
-    if not parts:
+    name, is_path, i = _name_at(toks, i, text)
+    if not name:
         return None
     _column, i = _dotted_name(toks, i)
-    if [_upper(t) for t in toks[i:]] not in ([], ["AS", "JSON"]):
+    tail = [_upper(t) for t in toks[i:]]
+    limited = "HISTORY" in words and len(tail) == 2 and tail[0] == "LIMIT" and toks[-1].token_type == TokenType.NUMBER
+    if tail not in ([], ["AS", "JSON"]) and not limited:
         return None
-    name = ".".join(_render_part(p.text) for p in parts)
-    if any(p.token_type == TokenType.IDENTIFIER and _PATH_HINT.search(p.text) for p in parts):
+    if is_path:
         return StatementVerdict("DESCRIBE", False, (name,), text, "reads files by path, which touches external storage")
     return StatementVerdict("DESCRIBE", True, (name,), text)
+
+
+def _name_at(toks: Sequence[Token], i: int, text: str) -> tuple[str, bool, int]:
+    """(name, names a path?, index after it) of ``a.b.c`` or ``IDENTIFIER(...)`` at i; ("", False, i) if neither."""
+    if i < len(toks) and _upper(toks[i]) == "IDENTIFIER":
+        span = next((s for s in _identifier_spans(toks) if s[0] == i), None)
+        inner = toks[i + 2 : span[1]] if span else []
+        if not span or not inner or not all(_is_constant_name_token(t, prev) for prev, t in zip([None, *inner], inner)):
+            return "", False, i
+        strings = [t.text for t in inner if t.token_type == TokenType.STRING]
+        is_path = any(_is_path_literal(s) for s in strings)
+        name = strings[0] if len(inner) == 1 and strings else _token_text(text, toks, i, span[1])
+        return name, is_path, span[1] + 1
+    parts, j = _dotted_name(toks, i)
+    if not parts:
+        return "", False, i
+    return ".".join(_render_part(p.text) for p in parts), _is_path_name(parts), j
+
+
+def _is_constant_name_token(tok: Token, prev: Token | None) -> bool:
+    # What IDENTIFIER(...) may hold here: strings, :named / ? parameters, and || between them.
+    # A parameter's name may be a keyword (:schema), so any word after a colon is one.
+    if prev is not None and prev.token_type == TokenType.COLON:
+        return bool(_WORD.match(tok.text))
+    return tok.token_type in (TokenType.STRING, TokenType.COLON, TokenType.PLACEHOLDER, TokenType.DPIPE)
 
 
 def _dotted_name(toks: Sequence[Token], i: int) -> tuple[list[Token], int]:
@@ -499,6 +702,42 @@ def _dotted_name(toks: Sequence[Token], i: int) -> tuple[list[Token], int]:
         parts.append(toks[i + 1])
         i += 2
     return parts, i
+
+
+def _is_path_name(parts: Sequence[Token]) -> bool:
+    """Whether a dotted name read from tokens reads files by path: `/x`, `s3://x`, parquet.`x`."""
+    if any(p.token_type == TokenType.IDENTIFIER and _PATH_HINT.search(p.text) for p in parts):
+        return True
+    return len(parts) == 2 and parts[0].text.lower() in _FILE_FORMATS and parts[1].token_type == TokenType.IDENTIFIER
+
+
+def _path_in_names(toks: Sequence[Token]) -> str:
+    """The first dotted name in raw statement tokens that reads files by path ("" if none)."""
+    i, n = 0, len(toks)
+    while i < n:
+        parts, j = _dotted_name(toks, i)
+        if parts and _is_path_name(parts):
+            return ".".join(_render_part(p.text) for p in parts)
+        i = j if parts else i + 1
+    return ""
+
+
+def _is_path_literal(name: str) -> bool:
+    """Whether the string given to IDENTIFIER(...) names files by path."""
+    if _PATH_HINT.search(name):
+        return True
+    try:
+        toks = _tokenize(name)
+    except Exception:
+        return True  # not even a name: treat it as the worst
+    parts, i = _dotted_name(toks, 0)
+    return bool(parts) and i == len(toks) and _is_path_name(parts)
+
+
+def _token_text(text: str, toks: Sequence[Token], a: int, b: int) -> str:
+    """The statement text from token a to token b (text is the slice that starts at toks[0])."""
+    base = toks[0].start
+    return text[toks[a].start - base : toks[b].end + 1 - base]
 
 
 def _unparseable(text: str, toks: Sequence[Token], error: str) -> StatementVerdict:
@@ -529,8 +768,12 @@ def _is_forbidden(node: Any) -> bool:
     return hit
 
 
-def _inspect(tree: Any) -> tuple[str, tuple[str, ...]]:
-    """One iterative walk: first problem found (or "") and objects touched."""
+def _inspect(tree: Any, writes_allowed: bool = False) -> tuple[str, tuple[str, ...]]:
+    """One iterative walk: first problem found (or "") and objects touched.
+
+    ``writes_allowed`` (a statement under EXPLAIN, planned and never run): DDL/DML nodes are
+    no problem, but reaching outside still is, and so is naming a storage location.
+    """
     ctes: set[str] = set()
     tables: list[tuple[int, exp.Table]] = []
     literals: list[tuple[int, str]] = []
@@ -541,12 +784,13 @@ def _inspect(tree: Any) -> tuple[str, tuple[str, ...]]:
             tables.append((order, node))
         elif isinstance(node, exp.CTE) and node.alias:
             ctes.add(node.alias.lower())
-        elif isinstance(node, exp.Literal) and node.is_string and isinstance(node.parent, _LOCATION_PARENTS):
+        elif isinstance(node, exp.Literal) and node.is_string and _is_location(node):
             literals.append((order, node.name))
         if problem:
             continue
         if _is_forbidden(node):
-            problem = _forbidden_reason(node)
+            if not writes_allowed:
+                problem = _forbidden_reason(node)
         elif isinstance(node, exp.Func):
             names = _func_names(node)
             if any(_is_external(n) for n in names):
@@ -566,6 +810,8 @@ def _inspect(tree: Any) -> tuple[str, tuple[str, ...]]:
         table_problem = table_problem or why
     found.sort()
     found.extend((1 << 62, order, text) for order, text in literals)
+    if writes_allowed and literals:
+        table_problem = table_problem or f"it names a storage location ({literals[0][1]}), which touches external storage"
     return problem or table_problem, tuple(dict.fromkeys(name for _, _, name in found))
 
 
@@ -587,18 +833,35 @@ def _table(node: exp.Table, ctes: set[str]) -> tuple[str, str]:
     if isinstance(src, exp.Func):
         names = _func_names(src)
         if names[0] == "identifier":
-            arg = src.expressions[0] if src.expressions else None
-            if isinstance(arg, exp.Literal) and arg.is_string and len(src.expressions) == 1:
-                if _PATH_HINT.search(arg.name):
-                    return arg.name, f"IDENTIFIER({arg.name!r}) names a path, which touches external storage"
-                return arg.name, ""
-            return "IDENTIFIER(...)", "table name comes from a parameter or expression and cannot be checked"
+            return _identifier_table(src)
         if _is_safe_tvf(src, names):
             return "", ""
         return _one_line(src.sql(dialect=DIALECT, normalize_functions=False), 100), (
             f"reads from table function {names[0]}(), which may touch external storage or services"
         )
     return "", f"unrecognised table reference ({type(src).__name__})"
+
+
+def _is_location(node: exp.Literal) -> bool:
+    parent = node.parent
+    return isinstance(parent, _LOCATION_PARENTS) or (isinstance(parent, _ALTER_SET) and node.arg_key == "location")
+
+
+def _identifier_table(src: exp.Func) -> tuple[str, str]:
+    """IDENTIFIER(...) as a table: a constant string, usually from a parameter (``:tbl``).
+
+    Only an object name can come out of it, never a statement, so a parameter is read-only
+    like any table name.  Its strings must not name a path; anything but strings,
+    parameters and ``||``/concat (a subquery, a function) is not a constant name.
+    """
+    arg = src.expressions[0] if len(src.expressions) == 1 else None
+    if arg is None or not all(isinstance(n, _CONSTANT_NAME_NODES) for n in arg.walk()):
+        return "IDENTIFIER(...)", "table name comes from an expression that is not a constant string"
+    name = arg.name if isinstance(arg, exp.Literal) else _one_line(src.sql(dialect=DIALECT), 100)
+    for lit in arg.find_all(exp.Literal):
+        if _is_path_literal(lit.name):
+            return name, f"IDENTIFIER({lit.name!r}) names a path, which touches external storage"
+    return name, ""
 
 
 def _is_relation(node: Any) -> bool:
@@ -699,8 +962,8 @@ def _leading_kind(toks: Sequence[Token]) -> str:
     return first
 
 
-def _command_objects(toks: Sequence[Token]) -> tuple[str, ...]:
-    """Best-effort object names for statements sqlglot keeps as raw text."""
+def _command_objects(toks: Sequence[Token], text: str) -> tuple[str, ...]:
+    """Best-effort object names for statements sqlglot keeps as raw text (text: their slice)."""
     objects: list[str] = []
     armed = False
     i, n = 0, len(toks)
@@ -708,9 +971,9 @@ def _command_objects(toks: Sequence[Token]) -> tuple[str, ...]:
         tok = toks[i]
         up = _upper(tok)
         if armed and tok.token_type in (TokenType.VAR, TokenType.IDENTIFIER) and up not in _OBJECT_PASS:
-            parts, j = _dotted_name(toks, i)
-            if parts:
-                objects.append(".".join(_render_part(p.text) for p in parts))
+            name, _is_path, j = _name_at(toks, i, text)
+            if name:
+                objects.append(name)
                 armed = False
                 i = j
                 continue

@@ -540,3 +540,35 @@ SHOW PARTITIONS delta.`s3://bucket/t`
 SHOW COLUMNS IN delta.`/Volumes/main/default/v/table`
 -- next
 SHOW TBLPROPERTIES delta.`s3://bucket/t`
+-- next
+SELECT * FROM IDENTIFIER('delta.`relative_dir`')
+-- next
+SELECT * FROM IDENTIFIER(:schema || '.`s3://bucket/t`')
+-- next
+SELECT * FROM IDENTIFIER((SELECT max(name) FROM main.default.table_names))
+-- next
+DESCRIBE TABLE IDENTIFIER('delta.`/Volumes/main/default/v/table`')
+-- next
+SHOW TABLES IN IDENTIFIER('delta.`s3://bucket/t`')
+-- next
+TABLE parquet.`s3://bucket/p`
+-- next
+EXPLAIN TABLE delta.`/Volumes/main/default/v/table`
+-- next
+EXPLAIN REFRESH 's3://bucket/path'
+-- next
+EXPLAIN ALTER TABLE main.default.t SET LOCATION 's3://bucket/elsewhere'
+-- next
+EXPLAIN CREATE TABLE main.default.t USING DELTA LOCATION 's3://bucket/tables/t'
+-- next
+EXPLAIN INSERT OVERWRITE DIRECTORY '/tmp/out' SELECT 1
+-- next
+EXPLAIN CREATE TABLE main.default.t AS SELECT * FROM read_files('/Volumes/main/default/landing')
+-- next
+EXPLAIN VACUUM delta.`s3://bucket/t`
+-- next
+EXPLAIN SELECT IDENTIFIER(:fn)(a) FROM main.default.t
+-- next
+EXPLAIN SHOW ME THE MONEY
+-- next
+EXPLAIN hello world
