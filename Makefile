@@ -11,7 +11,7 @@ export REFLEX_TELEMETRY_ENABLED = false
 export REFLEX_CHECK_LATEST_VERSION = false
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: run test check bench test-tools clean
+.PHONY: run dev test check bench test-tools clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 
 run: $(VENV)/.runtime
 	$(PY) -m dashboard_app.launch --port $(PORT)
+
+# Development: the page on $(PORT) and the backend on $(PORT)+1, reloaded on every edit.
+dev: $(VENV)/.runtime
+	$(PY) -m dashboard_app.launch --dev --port $(PORT)
 
 check: $(VENV)/.runtime
 	$(PY) -m dashboard_app.launch --check

@@ -25,6 +25,7 @@ from .services.sql.engine import Identity, QueryEngine
 if TYPE_CHECKING:
     from .services.audit import AuditLog
     from .services.conversations import ConversationStore
+    from .services.sql.completion import Completer
     from .services.llm.chat import ChatService
     from .services.dashboards.refresh import Refresher
     from .services.dashboards.store import DashboardStore
@@ -90,6 +91,13 @@ class Services:
             concurrency=s.dashboard_concurrency, cache_ttl_s=s.dashboard_cache_s,
         )
         return Refresher(self.engine, limits)
+
+    @functools.cached_property
+    def completer(self) -> "Completer":
+        """The SQL editor's completion: the engine's listings by prefix, cached per user."""
+        from .services.sql.completion import Completer
+
+        return Completer(self.engine)
 
     @functools.cached_property
     def conversations(self) -> "ConversationStore":

@@ -71,6 +71,22 @@ def reflex_command(port: int, host: str) -> list[str]:
     ]
 
 
+def reflex_dev_command(port: int, backend_port: int, host: str) -> list[str]:
+    """`reflex run` in development mode: the page on `port` (rebuilt on every edit), the
+    backend on `backend_port`, both reloaded when a Python file changes."""
+    return [
+        sys.executable, "-m", "reflex", "run", "--env", "dev",
+        "--frontend-port", str(port), "--backend-port", str(backend_port), "--backend-host", host,
+    ]
+
+
+def dev_origins(settings: Settings, port: int) -> str:
+    """APP_ALLOWED_ORIGINS for development: the page is served from its own port, and its
+    websocket goes to the backend's, so the page's origin must be let in."""
+    own = [f"http://localhost:{port}", f"http://127.0.0.1:{port}"]
+    return ",".join(dict.fromkeys([*settings.allowed_origin_list, *own]))
+
+
 def single_process_problem(env: dict[str, str]) -> str | None:
     """Why the environment would start several backend processes, or None.
 
@@ -112,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard_app.launch")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or os.environ.get("DATABRICKS_APP_PORT") or 3000))
     parser.add_argument("--check", action="store_true", help="validate the configuration and exit")
+    parser.add_argument("--dev", action="store_true", help="development mode: reload on every edit (`make dev`)")
+    parser.add_argument("--backend-port", type=int, default=0, help="with --dev: the backend's port (default: --port + 1)")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -151,7 +169,17 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
     check_port(args.port, host)
-    cmd = reflex_command(args.port, host)
+    env = reflex_env()
+    if args.dev:
+        backend_port = args.backend_port or args.port + 1
+        if not 0 < backend_port < 65536 or backend_port == args.port:
+            fail(f"--backend-port {backend_port} must be a free TCP port other than --port")
+        check_port(backend_port, host)
+        env["APP_ALLOWED_ORIGINS"] = dev_origins(settings, args.port)
+        print(f"dashboard_app: development mode: the page reloads on every edit; backend on port {backend_port}", flush=True)
+        cmd = reflex_dev_command(args.port, backend_port, host)
+    else:
+        cmd = reflex_command(args.port, host)
     if not settings.is_databricks_app and not ipaddress.ip_address(host).is_loopback:
         print(
             f"dashboard_app: note: APP_BIND={host}: whoever reaches this machine on port {args.port} can use the workbench "
@@ -167,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     os.chdir(PROJECT_ROOT)
-    os.execvpe(cmd[0], cmd, reflex_env())
+    os.execvpe(cmd[0], cmd, env)
     return 0
 
 

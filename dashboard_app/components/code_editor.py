@@ -73,8 +73,9 @@ class CodeMirror(rx.Component):
 
     def add_imports(self) -> dict[str, Any]:
         imports: dict[str, Any] = {_lib(p): [name] for p, name in LANG_PACKAGES.values()}
-        imports["@codemirror/view"] = ["keymap", "EditorView", "Decoration"]
+        imports["@codemirror/view"] = ["keymap", "EditorView", "Decoration", "ViewPlugin"]
         imports["@codemirror/state"] = ["Prec"]
+        imports["@codemirror/autocomplete"] = ["autocompletion", "startCompletion"]
         return imports
 
 
@@ -91,16 +92,29 @@ def _error_mark(position: Var) -> str:
             f".range(view.state.doc.lineAt(Math.min({position}, view.state.doc.length)).from)]))] : [])")
 
 
-def extensions(language: str, *, schema: Var | None = None, error_at: Var | None = None) -> Var:
-    """The editor's extensions for `language`: its highlighting (SQL with the workspace's
-    names for completion), the page's keys, and the mark of an engine error."""
+def _server_completion(completion: Var) -> str:
+    # The options the server computed for the word at the cursor (keywords, functions, the
+    # workspace's names), offered while the cursor stays in that word (CodeMirror narrows
+    # them as it grows); when a new answer arrives, the popup opens with it.
+    c = str(completion)
+    fits = (f"((c, state, pos) => c && c.options && c.options.length && pos >= c.start && "
+            f"/^[\\w`]*$/.test(state.sliceDoc(c.start, pos)) && "
+            f"state.sliceDoc(c.start, pos).toLowerCase().startsWith(c.prefix.toLowerCase()))")
+    return (f"autocompletion({{override: [(ctx) => {fits}({c}, ctx.state, ctx.pos) "
+            f"? {{from: ({c}).start, options: ({c}).options, validFor: /^[\\w`]*$/}} : null]}}), "
+            f"ViewPlugin.define((view) => {{ if (view.hasFocus && {fits}({c}, view.state, view.state.selection.main.head)) "
+            f"setTimeout(() => startCompletion(view), 0); return {{}}; }})")
+
+
+def extensions(language: str, *, completion: Var | None = None, error_at: Var | None = None) -> Var:
+    """The editor's extensions for `language`: its highlighting (SQL with the server's
+    completion), the page's keys, and the mark of an engine error."""
     parts, data = [], []
     if language == "sql":
-        if schema is not None:
-            parts.append(f"sql({{upperCaseKeywords: true, schema: {schema}}})")
-            data.append(schema._get_all_var_data())
-        else:
-            parts.append("sql({upperCaseKeywords: true})")
+        parts.append("sql({upperCaseKeywords: true})")
+        if completion is not None:
+            parts.append(_server_completion(completion))
+            data.append(completion._get_all_var_data())
     elif language in LANG_PACKAGES:
         parts.append(f"{LANG_PACKAGES[language][1]}()")
     parts.append(_PAGE_KEYS)
@@ -112,13 +126,13 @@ def extensions(language: str, *, schema: Var | None = None, error_at: Var | None
 
 def code_editor(
     *, value: Any, on_change: Any, language: str | Var, id: str, key: Any = None, on_key_down: Any = None,
-    on_cursor: Any = None, schema: Var | None = None, error_at: Var | None = None, height: str = "16em",
+    on_cursor: Any = None, completion: Var | None = None, error_at: Var | None = None, height: str = "16em",
     placeholder: str = "", editable: Any = True,
 ) -> rx.Component:
     """The editor in a box: `id` names the box (its `.cm-content` holds the text); the box
     receives the keys CodeMirror leaves to the page."""
     if isinstance(language, str):
-        exts = extensions(language, schema=schema, error_at=error_at)
+        exts = extensions(language, completion=completion, error_at=error_at)
     else:
         # A language known only at run time (the file editor): one branch per mode.
         exts = rx.match(language, *((name, extensions(name)) for name in LANG_PACKAGES), extensions("text"))
@@ -134,7 +148,8 @@ def code_editor(
         placeholder=placeholder,
         editable=editable,
         basic_setup={"lineNumbers": True, "bracketMatching": True, "history": True, "searchKeymap": True,
-                     "autocompletion": True, "highlightActiveLine": True, "foldGutter": False},
+                     # With the server's completion, that one only (one autocompletion config).
+                     "autocompletion": completion is None, "highlightActiveLine": True, "foldGutter": False},
         **({"key": key} if key is not None else {}),
     )
     return rx.box(editor, id=id, width="100%", class_name="code-editor",

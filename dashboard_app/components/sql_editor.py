@@ -152,6 +152,7 @@ def sql_editor() -> rx.Component:
             on_key_down=QueryState.on_editor_key,
             language="sql",
             error_at=QueryState.error_at,
+            completion=QueryState.completion,
             id="sql-editor",
             height="16em",
             placeholder="SELECT … FROM samples.tpch.orders",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 import reflex as rx
 
@@ -19,6 +20,10 @@ from .results import ResultsState
 from .warehouse import WarehouseState
 
 MAX_SQL_BYTES = 1024 * 1024
+COMPLETION_LIMIT = 50
+# Completion kinds as CodeMirror names (and draws) them.
+_CM_TYPES = {"keyword": "keyword", "function": "function", "catalog": "namespace", "schema": "namespace",
+             "table": "class", "view": "class", "column": "property"}
 TICK_S = 0.1  # how often the running timer is pushed to the page
 
 # Running statements by client token, so Cancel (another event) can reach them.
@@ -37,6 +42,9 @@ class QueryState(AppState):
     editor_doc: str = DEFAULT_SQL
     editor_key: int = 0
     error_at: int = -1  # where in the text the last engine error points (-1: nowhere)
+    # Completion for the word at the cursor: {"start", "prefix", "complete" (every match is
+    # there), "options": [{label, type, detail}]}.
+    completion: dict[str, Any] = {}
     running: bool = False
     elapsed: float = 0.0
     error: str = ""
@@ -89,14 +97,33 @@ class QueryState(AppState):
                 self.error_at = -1  # the text changed: the mark may point elsewhere now
 
     @rx.event
-    def set_cursor(self, info: dict):
-        """Where the cursor and the selection are (CodeMirror's statistics)."""
+    async def set_cursor(self, info: dict):
+        """Where the cursor and the selection are (CodeMirror's statistics, after each change
+        and move); the completion options for that place go back to the editor."""
         if not isinstance(info, dict):
             return
         anchor, head, selected = info.get("anchor"), info.get("head"), info.get("selected")
         if isinstance(anchor, int) and isinstance(head, int) and not isinstance(anchor, bool) and not isinstance(head, bool):
             self._anchor, self._head = anchor, head
         self._selected = selected if isinstance(selected, str) else ""
+        await self._complete()
+
+    async def _complete(self) -> None:
+        sql, head = self._sql, self._head
+        offered: dict[str, Any] = {}
+        # Only while a name is being typed (or right after a dot): no popup on plain moves.
+        if self._anchor == head and 0 < head <= len(sql) and (sql[head - 1].isalnum() or sql[head - 1] in "_.`"):
+            found = await asyncio.to_thread(services().completer.complete, self._identity(), sql, head, limit=COMPLETION_LIMIT)
+            if found.options and (found.prefix or sql[head - 1] == "."):
+                now = self.completion
+                if (now.get("start") == found.start and now.get("complete")
+                        and found.prefix.lower().startswith(str(now.get("prefix", "")).lower())):
+                    return  # the word grew and the options on the page already hold all its matches
+                offered = {"start": found.start, "prefix": found.prefix, "complete": len(found.options) < COMPLETION_LIMIT,
+                           "options": [{"label": o.label, "type": _CM_TYPES.get(o.type, "text"), "detail": o.detail}
+                                       for o in found.options]}
+        if offered != self.completion:
+            self.completion = offered
 
     @rx.event
     def insert_text(self, text: str):

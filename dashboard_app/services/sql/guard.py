@@ -16,8 +16,9 @@ carries its original text slice.  sqlglot keeps SHOW / EXPLAIN / OPTIMIZE /
 VACUUM / ... as opaque ``Command`` nodes: SHOW is accepted by its leading
 keywords, EXPLAIN and DESCRIBE QUERY are judged by the statement they wrap,
 every other Command is not read-only.  A few checks run on the tokens whatever
-the tree (``${...}`` substitution, functions named by ``IDENTIFIER(...)``).  Text longer than ``MAX_SQL_CHARS`` is
-not analysed at all (not read-only) so a huge paste cannot stall the UI.
+the tree (``${...}`` substitution, functions named by ``IDENTIFIER(...)``).
+Text longer than ``MAX_SQL_CHARS`` is not analysed at all (not read-only) so a
+huge paste cannot stall the UI.
 
 Pure Python; must never import reflex.
 """
@@ -499,8 +500,9 @@ def _identifier_reason(toks: Sequence[Token]) -> str:
     ``DESCRIBE IDENTIFIER('...')`` / ``SHOW ... IN IDENTIFIER('...')`` as loose text, so the
     tokens decide: a function whose name we cannot see could be ai_query or read_files.
     """
+    calls = _upper(toks[0]) != "SHOW"  # SHOW calls nothing: SHOW TBLPROPERTIES IDENTIFIER(:t) ('k')
     for start, end in _identifier_spans(toks):
-        if end + 1 < len(toks) and toks[end + 1].token_type == TokenType.L_PAREN:
+        if calls and end + 1 < len(toks) and toks[end + 1].token_type == TokenType.L_PAREN:
             return "calls a function named by IDENTIFIER(...), which cannot be checked"
         for tok in toks[start + 2 : end]:
             if tok.token_type == TokenType.STRING and _is_path_literal(tok.text):
@@ -569,13 +571,14 @@ def _unplannable(inner: StatementVerdict, sql: str, toks: list[Token], parser: A
 
 def _raw_outside(toks: Sequence[Token]) -> str:
     """Why raw statement tokens may reach outside: a path-like name or string, an external call."""
-    path = _path_in_names(toks)
-    path = path or next((t.text for t in toks if t.token_type == TokenType.STRING and _PATH_HINT.search(t.text)), "")
+    strings = (t.text for t in toks if t.token_type == TokenType.STRING and _PATH_HINT.search(t.text))
+    path = _path_in_names(toks) or next(strings, "")
     if path:
         return f"it names a path ({path}), which touches external storage"
     for tok, nxt in zip(toks, toks[1:]):
-        if nxt.token_type == TokenType.L_PAREN and tok.token_type in (TokenType.VAR, TokenType.IDENTIFIER) and _is_external(tok.text.lower()):
-            return f"calls {tok.text.lower()}(), which reaches external services or storage"
+        name = tok.text.lower()
+        if nxt.token_type == TokenType.L_PAREN and tok.token_type in _NAME_TOKENS and _is_external(name):
+            return f"calls {name}(), which reaches external services or storage"
     return ""
 
 
@@ -602,7 +605,8 @@ def _show(toks: list[Token], text: str) -> StatementVerdict:
         return StatementVerdict("SHOW", False, objects, text, "SHOW is not a recognised SHOW statement")
     path = _path_in_names(toks)
     if path:
-        return StatementVerdict("SHOW", False, objects, text, f"reads files by path ({path}), which touches external storage")
+        why = f"reads files by path ({path}), which touches external storage"
+        return StatementVerdict("SHOW", False, objects, text, why)
     return StatementVerdict("SHOW", True, objects, text)
 
 
@@ -616,7 +620,8 @@ def _table_statement(toks: list[Token], text: str) -> StatementVerdict | None:
         return None
     name = ".".join(_render_part(p.text) for p in parts)
     if _is_path_name(parts):
-        return StatementVerdict("TABLE", False, (name,), text, f"reads files by path ({name}), which touches external storage")
+        why = f"reads files by path ({name}), which touches external storage"
+        return StatementVerdict("TABLE", False, (name,), text, why)
     return StatementVerdict("TABLE", True, (name,), text)
 
 
@@ -658,8 +663,8 @@ def _describe_fallback(toks: list[Token], text: str) -> StatementVerdict | None:
         return None
     _column, i = _dotted_name(toks, i)
     tail = [_upper(t) for t in toks[i:]]
-    limited = "HISTORY" in words and len(tail) == 2 and tail[0] == "LIMIT" and toks[-1].token_type == TokenType.NUMBER
-    if tail not in ([], ["AS", "JSON"]) and not limited:
+    limit = len(tail) == 2 and tail[0] == "LIMIT" and toks[-1].token_type == TokenType.NUMBER
+    if tail not in ([], ["AS", "JSON"]) and not (limit and "HISTORY" in words):
         return None
     if is_path:
         return StatementVerdict("DESCRIBE", False, (name,), text, "reads files by path, which touches external storage")
@@ -671,7 +676,7 @@ def _name_at(toks: Sequence[Token], i: int, text: str) -> tuple[str, bool, int]:
     if i < len(toks) and _upper(toks[i]) == "IDENTIFIER":
         span = next((s for s in _identifier_spans(toks) if s[0] == i), None)
         inner = toks[i + 2 : span[1]] if span else []
-        if not span or not inner or not all(_is_constant_name_token(t, prev) for prev, t in zip([None, *inner], inner)):
+        if not span or not inner or not all(_is_constant_name_token(t, p) for p, t in zip([None, *inner], inner)):
             return "", False, i
         strings = [t.text for t in inner if t.token_type == TokenType.STRING]
         is_path = any(_is_path_literal(s) for s in strings)
@@ -689,6 +694,9 @@ def _is_constant_name_token(tok: Token, prev: Token | None) -> bool:
     if prev is not None and prev.token_type == TokenType.COLON:
         return bool(_WORD.match(tok.text))
     return tok.token_type in (TokenType.STRING, TokenType.COLON, TokenType.PLACEHOLDER, TokenType.DPIPE)
+
+
+_NAME_TOKENS = (TokenType.VAR, TokenType.IDENTIFIER)
 
 
 def _dotted_name(toks: Sequence[Token], i: int) -> tuple[list[Token], int]:
@@ -810,8 +818,8 @@ def _inspect(tree: Any, writes_allowed: bool = False) -> tuple[str, tuple[str, .
         table_problem = table_problem or why
     found.sort()
     found.extend((1 << 62, order, text) for order, text in literals)
-    if writes_allowed and literals:
-        table_problem = table_problem or f"it names a storage location ({literals[0][1]}), which touches external storage"
+    if writes_allowed and literals and not table_problem:
+        table_problem = f"it names a storage location ({literals[0][1]}), which touches external storage"
     return problem or table_problem, tuple(dict.fromkeys(name for _, _, name in found))
 
 

@@ -59,11 +59,11 @@ _KEYWORDS = frozenset(k for k in _DIALECT.tokenizer_class.KEYWORDS if _NAME.full
 # The skeleton: a copy of the text, position for position, that lexes into the same strings,
 # comments and quoted identifiers, with everything that cannot change those blanked out, so the
 # (pure Python, per-token) tokenizer makes a few tokens instead of every one. Kept: quotes,
-# backslashes, comment delimiters, line breaks, colons; a word right before a quote (string
-# prefixes r'..', x'..'); and the last character before each candidate colon. A colon the
-# tokenizer still sees is outside strings and comments; whether a token ends at the character
-# before it tells whether a comment sits between.
-_KEEP = "'\"`\\-/*:\n\r"
+# backslashes, comment delimiters, line breaks; a word right before a quote (string prefixes
+# r'..', x'..'; a hex string whole); each colon that may start a marker (not the second of a `::` cast); and the
+# character before such a colon where a comment could end there (a `/`, or a line break
+# between). A candidate colon the tokenizer still sees is outside strings and comments.
+_KEEP = "'\"`\\-/*\n\r"
 _BLANK_TABLE = str.maketrans({c: " " for c in map(chr, range(128)) if c not in _KEEP})
 _CANDIDATE = re.compile(r":(?=[^\W\d])")
 _PREFIXED_QUOTE = re.compile(r"(?<=\w)['\"`]")
@@ -83,16 +83,40 @@ def _before(sql: str, colon: int) -> int:
     return j
 
 
-def _skeleton(sql: str) -> str:
+def _comment_may_end(sql: str, j: int, colon: int) -> bool:
+    """Could a comment end at `j`, the last non-blank character before `colon`? Only a block
+    comment's `*/`, or a `--` comment on an earlier line: elsewhere a token ends at `j`."""
+    return sql[j] == "/" or "\n" in sql[j + 1 : colon] or "\r" in sql[j + 1 : colon]
+
+
+def _candidates(sql: str) -> list[int]:
+    """Colons followed by a name, less the second colon of each `::` (a cast)."""
+    out = []
+    for m in _CANDIDATE.finditer(sql):
+        run = 1
+        while m.start() - run >= 0 and sql[m.start() - run] == ":":
+            run += 1
+        if run % 2:
+            out.append(m.start())
+    return out
+
+
+def _skeleton(sql: str, candidates: Sequence[int]) -> str:
     restore: list[tuple[int, int]] = []
     for m in _PREFIXED_QUOTE.finditer(sql):
         k = m.start()
         while k > 0 and _is_word_char(sql[k - 1]):
             k -= 1
-        restore.append((k, m.start()))
-    for m in _CANDIDATE.finditer(sql):
-        j = _before(sql, m.start())
-        if j >= 0:
+        end = m.start()
+        if sql[k:end] in ("x", "X") and sql[end] == "'":
+            # A hex string: the tokenizer checks its digits, so it is kept whole.
+            close = sql.find("'", end + 1)
+            end = len(sql) if close < 0 else close + 1
+        restore.append((k, end))
+    for c in candidates:
+        restore.append((c, c + 1))
+        j = _before(sql, c)
+        if j >= 0 and _comment_may_end(sql, j, c):
             restore.append((j, j + 1))
     blank = sql.translate(_BLANK_TABLE)
     if not restore:
@@ -195,12 +219,29 @@ def _names_exact(sql: str) -> tuple[str, ...]:
     return _scan(sql, _colon_sites(_tokens(sql)))
 
 
+def _skeleton_sites(sql: str, tokens: Sequence[Token], where: Callable[[int], int]) -> list[tuple[int, int]]:
+    """As _colon_sites, for the skeleton's tokens: where no comment can end right before a
+    colon, a token of the text ends there (the skeleton does not keep it)."""
+    out = []
+    for i, tok in enumerate(tokens):
+        if tok.token_type != TokenType.COLON:
+            continue
+        colon = where(tok.start)
+        j = _before(sql, colon)
+        if j >= 0 and not _comment_may_end(sql, j, colon):
+            out.append((colon, j))
+        else:
+            out.append((colon, where(tokens[i - 1].end) if i else -1))
+    return out
+
+
 @functools.lru_cache(maxsize=64)
 def _names(sql: str) -> tuple[str, ...]:
-    if not _CANDIDATE.search(sql):
+    candidates = _candidates(sql)
+    if not candidates:
         return ()
-    squeezed, where = _squeezed(_skeleton(sql))
-    return _scan(sql, _colon_sites(_tokens(squeezed), where))
+    squeezed, where = _squeezed(_skeleton(sql, candidates))
+    return _scan(sql, _skeleton_sites(sql, _tokens(squeezed), where))
 
 
 def names(sql: str) -> list[str]:

@@ -735,3 +735,25 @@ SHOW PROCEDURES IN main.default
 SHOW TABLES IN IDENTIFIER(:schema)
 -- next
 SHOW COLUMNS IN IDENTIFIER('samples.tpch.orders')
+-- next
+SHOW TBLPROPERTIES IDENTIFIER(:tbl) ('delta.minReaderVersion')
+-- next
+DESCRIBE DETAIL IDENTIFIER(:tbl)
+-- next
+DESCRIBE HISTORY IDENTIFIER('main.default.orders') LIMIT 10
+-- next
+EXPLAIN OPTIMIZE main.default.t ZORDER BY (a)
+-- next
+EXPLAIN VACUUM main.default.t RETAIN 168 HOURS
+-- next
+EXPLAIN GRANT SELECT ON TABLE main.default.t TO `analysts`
+-- next
+EXPLAIN COMMENT ON TABLE main.default.t IS 'orders'
+-- next
+EXPLAIN CREATE TEMP VIEW v AS SELECT * FROM samples.tpch.orders
+-- next
+EXPLAIN INSERT INTO IDENTIFIER(:tbl) SELECT * FROM samples.tpch.orders
+-- next
+EXPLAIN WITH src AS (SELECT * FROM samples.tpch.orders) INSERT INTO main.default.t SELECT * FROM src
+-- next
+EXPLAIN SELECT * FROM IDENTIFIER(:tbl) WHERE o_orderkey = :key
