@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .services.audit import AuditLog
     from .services.conversations import ConversationStore
     from .services.sql.completion import Completer
+    from .services.tabs import TabStore
     from .services.llm.chat import ChatService
     from .services.dashboards.refresh import Refresher
     from .services.dashboards.store import DashboardStore
@@ -91,6 +92,12 @@ class Services:
             concurrency=s.dashboard_concurrency, cache_ttl_s=s.dashboard_cache_s,
         )
         return Refresher(self.engine, limits)
+
+    @functools.cached_property
+    def tabs(self) -> "TabStore":
+        from .services.tabs import TabStore
+
+        return TabStore(self.history.engine)
 
     @functools.cached_property
     def completer(self) -> "Completer":

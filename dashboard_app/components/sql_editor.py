@@ -6,6 +6,7 @@ import reflex as rx
 
 from ..state.history import HistoryState
 from ..state.query import QueryState
+from ..state.tabs import TabsState
 from ..state.warehouse import WarehouseState
 from .code_editor import code_editor
 from .engine_sql import engine_sql
@@ -142,8 +143,78 @@ def statements_list() -> rx.Component:
     )
 
 
+def _tab(tab: rx.Var) -> rx.Component:
+    active = TabsState.active == tab["id"]
+    return rx.hstack(
+        rx.cond(
+            TabsState.rename_id == tab["id"],
+            rx.input(value=TabsState.rename_draft, on_change=TabsState.set_rename_draft, on_blur=TabsState.rename,
+                     on_key_down=TabsState.rename_key,
+                     size="1", width="10em", auto_focus=True, class_name="tab-rename"),
+            rx.text(tab["title"], size="2", weight=rx.cond(active, "bold", "regular"), on_click=TabsState.switch(tab["id"]),
+                    on_double_click=TabsState.start_rename(tab["id"]), cursor="pointer", class_name="tab-title",
+                    title="Double-click to rename"),
+        ),
+        rx.cond(active, rx.hstack(
+            rx.icon_button(rx.icon("chevron-left", size=12), size="1", variant="ghost", on_click=TabsState.move_tab(tab["id"], -1),
+                           aria_label="Move left", title="Move left"),
+            rx.icon_button(rx.icon("chevron-right", size=12), size="1", variant="ghost", on_click=TabsState.move_tab(tab["id"], 1),
+                           aria_label="Move right", title="Move right"),
+            spacing="0",
+        )),
+        rx.icon_button(rx.icon("x", size=12), size="1", variant="ghost", color_scheme="gray", on_click=TabsState.close_tab(tab["id"]),
+                       aria_label="Close tab", title="Close tab", class_name="tab-close"),
+        padding_x="0.6em",
+        padding_y="0.2em",
+        border_bottom=rx.cond(active, "2px solid var(--accent-9)", "2px solid transparent"),
+        align="center",
+        spacing="1",
+        class_name="editor-tab",
+        data_active=rx.cond(active, "1", "0"),
+    )
+
+
+def tab_bar() -> rx.Component:
+    return rx.hstack(
+        rx.foreach(TabsState.tabs, _tab),
+        rx.icon_button(rx.icon("plus", size=14), size="1", variant="soft", on_click=TabsState.new_tab,
+                       aria_label="New tab", title="New tab", id="new-tab"),
+        rx.cond(TabsState.error != "", rx.text(TabsState.error, size="1", color="var(--red-11)", id="tabs-error")),
+        width="100%",
+        spacing="1",
+        align="center",
+        wrap="wrap",
+        id="editor-tabs",
+        border_bottom="1px solid var(--gray-a5)",
+    )
+
+
+def _param(p: rx.Var) -> rx.Component:
+    name = p["name"]
+    return rx.hstack(
+        rx.text(":" + name, size="1", font_family="var(--code-font-family)"),
+        rx.input(value=p["value"], on_change=lambda v: QueryState.set_param_value(name, v), size="1", width="12em",
+                 type=rx.match(p["type"], ("number", "number"), ("date", "date"), "text"), class_name="param-value"),
+        rx.select(["text", "number", "date"], value=p["type"], on_change=lambda v: QueryState.set_param_type(name, v), size="1",
+                  class_name="param-type"),
+        spacing="1",
+        align="center",
+        class_name="param",
+        data_name=name,
+    )
+
+
+def parameter_inputs() -> rx.Component:
+    return rx.cond(
+        QueryState.params.length() > 0,
+        rx.hstack(rx.foreach(QueryState.params, _param), spacing="3", wrap="wrap", width="100%", id="parameters"),
+    )
+
+
 def sql_editor() -> rx.Component:
     return rx.vstack(
+        tab_bar(),
+        parameter_inputs(),
         code_editor(
             value=QueryState.editor_doc,
             key=QueryState.editor_key,

@@ -14,6 +14,7 @@ from ..state.base import AppState
 from ..state.catalog import CatalogState
 from ..state.chart import ChartState
 from ..state.history import HistoryState
+from ..state.tabs import TabsState
 from ..state.warehouse import WarehouseState
 
 
@@ -47,4 +48,4 @@ def workbench() -> rx.Component:
     )
 
 
-ON_LOAD = [AppState.load_header, CatalogState.load, HistoryState.load, WarehouseState.load]
+ON_LOAD = [AppState.load_header, TabsState.load, CatalogState.load, HistoryState.load, WarehouseState.load]

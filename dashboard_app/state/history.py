@@ -37,25 +37,25 @@ class HistoryState(AppState):
 
     @rx.event
     async def reopen(self, run_id: str):
-        from .query import QueryState
+        """Opens a past run's SQL in a new tab."""
+        from .tabs import TabsState
 
         if not str(run_id).isdigit():
             return
         run = await asyncio.to_thread(services().history.get_run, self._identity().user, int(run_id))
         if run is not None:
-            q = await self.get_state(QueryState)
-            q._replace(run.sql)
+            await (await self.get_state(TabsState))._open_new(None, run.sql)
 
     @rx.event
     async def open_saved(self, saved_id: str):
-        from .query import QueryState
+        """Opens a saved query in a new tab named after it."""
+        from .tabs import TabsState
 
         if not str(saved_id).isdigit():
             return
         item = await asyncio.to_thread(services().history.get_saved, self._identity().user, int(saved_id))
         if item is not None:
-            q = await self.get_state(QueryState)
-            q._replace(item.sql)
+            await (await self.get_state(TabsState))._open_new(item.name, item.sql)
 
     @rx.event
     async def delete_saved(self, saved_id: str):

@@ -13,13 +13,16 @@ from typing import Any
 import reflex as rx
 
 from ..backend import services
-from ..services.sql import gate, guard
+from ..services.sql import gate, guard, parameters
 from ..services.sql.engine import CancelScope, QueryCancelled, QueryError, QueryTimeout
 from .base import AppState
 from .results import ResultsState
 from .warehouse import WarehouseState
 
 MAX_SQL_BYTES = 1024 * 1024
+# The parameter inputs follow the text as it is typed up to this size; beyond, at Run.
+PARAMS_SCAN_CHARS = 200_000
+MAX_PARAMS_SHOWN = 30
 COMPLETION_LIMIT = 50
 # Completion kinds as CodeMirror names (and draws) them.
 _CM_TYPES = {"keyword": "keyword", "function": "function", "catalog": "namespace", "schema": "namespace",
@@ -42,6 +45,8 @@ class QueryState(AppState):
     editor_doc: str = DEFAULT_SQL
     editor_key: int = 0
     error_at: int = -1  # where in the text the last engine error points (-1: nowhere)
+    # The `:name` parameters of the text, with their type and value (kept with the tab).
+    params: list[dict[str, str]] = []
     # Completion for the word at the cursor: {"start", "prefix", "complete" (every match is
     # there), "options": [{label, type, detail}]}.
     completion: dict[str, Any] = {}
@@ -74,6 +79,9 @@ class QueryState(AppState):
     _selected: str = ""
     # Where each statement of the run starts in the editor's text (for the error mark).
     _job_offsets: list[int] = []
+    _job_params: list[dict[str, Any]] = []
+    _tab_id: str = ""  # the tab the editor shows (state/tabs.py)
+    _param_specs: dict[str, dict[str, str]] = {}  # every parameter the tab has had a value for
 
     # --- editing ---
     @property
@@ -87,14 +95,73 @@ class QueryState(AppState):
             self.editor_key += 1
         self.editor_doc, self.error_at = text, -1
 
+    def _open_tab(self, tab: Any) -> None:
+        """Shows a tab's text and parameters (TabsState opens it)."""
+        self._tab_id, self._param_specs = tab.id, dict(tab.params)
+        self._replace(tab.sql)
+        self.error, self.notice, self.error_line, self.error_column = "", "", 0, 0
+        self._update_params()
+
     @rx.event
     def set_sql(self, value: str):
-        if isinstance(value, str):
-            self._sql = value
-            if not (0 <= self._head <= len(value)):
-                self._anchor = self._head = len(value)
-            if self.error_at >= 0:
-                self.error_at = -1  # the text changed: the mark may point elsewhere now
+        if not isinstance(value, str):
+            return
+        self._sql = value
+        if not (0 <= self._head <= len(value)):
+            self._anchor = self._head = len(value)
+        if self.error_at >= 0:
+            self.error_at = -1  # the text changed: the mark may point elsewhere now
+        if len(value) > MAX_SQL_BYTES // 4 and len(value.encode("utf-8")) > MAX_SQL_BYTES:
+            self.notice = (f"This text is {len(value.encode('utf-8')):,} bytes: a tab keeps at most "
+                           f"{MAX_SQL_BYTES:,} (1 MB), so it is not saved. Shorten it, or keep it in a file.")
+        else:
+            if self.notice.startswith("This text is"):
+                self.notice = ""
+            if self._tab_id:
+                from .tabs import autosave
+
+                autosave.schedule(self._identity().user, self._tab_id, sql=value)
+        if len(value) <= PARAMS_SCAN_CHARS:
+            self._update_params()
+
+    def _update_params(self) -> None:
+        """One input per `:name` of the text, keeping the values already given."""
+        try:
+            found = parameters.names(self._sql) if len(self._sql) <= PARAMS_SCAN_CHARS else []
+        except Exception:  # noqa: BLE001 - a text the tokenizer rejects has no parameters to show
+            found = []
+        shown = [{"name": n, "type": self._param_specs.get(n, {}).get("type", "text"),
+                  "value": self._param_specs.get(n, {}).get("value", "")} for n in found[:MAX_PARAMS_SHOWN]]
+        if shown != self.params:
+            self.params = shown
+
+    def _save_params(self) -> None:
+        if self._tab_id:
+            from .tabs import autosave
+
+            keep = {p["name"] for p in self.params}
+            autosave.schedule(self._identity().user, self._tab_id,
+                              params={k: v for k, v in self._plain_specs().items() if k in keep})
+
+    def _plain_specs(self) -> dict[str, dict[str, str]]:
+        # State values come wrapped (Reflex tracks their changes): services get plain dicts.
+        return {str(k): {"type": str(v.get("type", "text")), "value": str(v.get("value", ""))} for k, v in self._param_specs.items()}
+
+    @rx.event
+    def set_param_value(self, name: str, value: str):
+        if isinstance(name, str) and isinstance(value, str) and any(p["name"] == name for p in self.params):
+            spec = self._param_specs.get(name, {"type": "text", "value": ""})
+            self._param_specs = {**self._param_specs, name: {**spec, "value": value[:parameters.MAX_TEXT_VALUE]}}
+            self.params = [{**p, "value": value[:parameters.MAX_TEXT_VALUE]} if p["name"] == name else p for p in self.params]
+            self._save_params()
+
+    @rx.event
+    def set_param_type(self, name: str, kind: str):
+        if isinstance(name, str) and kind in parameters.TYPES and any(p["name"] == name for p in self.params):
+            spec = self._param_specs.get(name, {"type": "text", "value": ""})
+            self._param_specs = {**self._param_specs, name: {**spec, "type": kind}}
+            self.params = [{**p, "type": kind} if p["name"] == name else p for p in self.params]
+            self._save_params()
 
     @rx.event
     async def set_cursor(self, info: dict):
@@ -216,6 +283,13 @@ class QueryState(AppState):
             return
         parts = [s.sql for s in verdict.statements] if verdict.error is None else [text]
         self._job_offsets = _offsets(text, parts, base)
+        try:
+            # Values travel as the engine's own parameters, never inside the SQL.
+            specs = self._plain_specs()
+            self._job_params = [parameters.bind(specs, parameters.names(p)) for p in parts]
+        except parameters.ParameterError as err:
+            self.error = str(err)
+            return
         if verdict.read_only:
             return await self._launch(parts, confirmed=False)
         if verdict.error is not None:
@@ -277,6 +351,7 @@ class QueryState(AppState):
         async with self:
             token = self.router.session.client_token
             parts, confirmed, warehouse_id = self._job, self._job_confirmed, self._job_warehouse
+            job_params = list(self._job_params)
             self._job, self._job_confirmed = [], False
             scope = RUNNING.get(token)
             if not parts or scope is None:
@@ -298,6 +373,7 @@ class QueryState(AppState):
                         timeout_s=svc.settings.query_timeout_s,
                         scope=scope,
                         warehouse_id=warehouse_id or None,
+                        params=(job_params[index] if index < len(job_params) else None) or None,
                         source="page",  # counted against the per-user limits and audited as the page's
                         count=index == 0,  # a Run is one submission, however many statements it holds
                     )

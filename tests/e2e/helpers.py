@@ -37,7 +37,7 @@ def editor_text(page: Page, selector: str = "#sql-editor") -> str:
     """The text of the code editor in `selector`: its lines (CodeMirror draws those in view,
     which for a test's short texts is all of them)."""
     return page.locator(f"{selector} .cm-content").evaluate(
-        "el => Array.from(el.querySelectorAll('.cm-line'), (line) => line.textContent).join('\\n')")
+        "el => Array.from(el.querySelectorAll('.cm-line'), (line) => line.querySelector('.cm-placeholder') ? '' : line.textContent).join('\\n')")
 
 
 def expect_editor(page: Page, expected, selector: str = "#sql-editor", timeout_ms: float = 15_000) -> None:

@@ -82,3 +82,43 @@ def test_format_keeps_comments_and_leaves_bad_sql_alone(page: Page):
     page.locator("#format-button").click()
     expect(page.locator("#query-notice")).to_contain_text("Not formatted")
     expect_editor(page, "SELEC oops (")
+
+
+def test_tabs_are_restored_after_a_reload(page: Page):
+    type_sql(page, "SELECT 'tab_one_marker' AS t")
+    page.locator("#new-tab").click()
+    expect(page.locator(".editor-tab")).to_have_count(page.locator(".editor-tab").count())
+    expect_editor(page, "")
+    type_sql(page, "SELECT 'tab_two_marker' AS t")
+    page.locator(".editor-tab[data-active='1'] .tab-title").dblclick()
+    page.locator(".tab-rename input").fill("Second")
+    page.keyboard.press("Enter")
+    expect(page.locator(".editor-tab[data-active='1'] .tab-title")).to_have_text("Second")
+    page.wait_for_timeout(2500)  # the autosave
+    page.reload()
+    page.wait_for_selector("#backend-label:not(:empty)")
+    expect_editor(page, "SELECT 'tab_two_marker' AS t")
+    page.locator(".editor-tab .tab-title", has_text="Query").first.click()
+    expect_editor(page, "SELECT 'tab_one_marker' AS t")
+    # Closing the active tab shows its neighbour.
+    page.locator(".editor-tab", has_text="Second").locator(".tab-close").click()
+    expect(page.locator(".editor-tab", has_text="Second")).to_have_count(0)
+
+
+def test_parameters_bind_as_values(page: Page):
+    type_sql(page, "SELECT count(*) AS n, :label AS label FROM samples.tpch.nation WHERE n_regionkey = :region")
+    inputs = page.locator("#parameters .param")
+    expect(inputs).to_have_count(2)
+    page.locator("#parameters .param[data-name='label'] input").fill(
+        "x'); DROP TABLE samples.tpch.nation; --")
+    region = page.locator("#parameters .param[data-name='region'] input")
+    region.fill("2")
+    page.locator("#run-button").click()
+    wait_idle(page)
+    grid = page.locator("#results-table")
+    expect(grid).to_contain_text("DROP TABLE samples.tpch.nation")  # the value came back as a value
+    expect(grid.locator("tbody tr").first.locator("td").nth(1)).to_have_text("5")
+    type_sql(page, "SELECT count(*) AS n FROM samples.tpch.nation")
+    page.locator("#run-button").click()
+    wait_idle(page)
+    expect(grid.locator("tbody tr").first.locator("td").nth(1)).to_have_text("25")

@@ -75,10 +75,12 @@ def test_names_of_a_megabyte_is_quick():
     elapsed = time.perf_counter() - start
     assert found[:3] == ["start", "c0", "c1"] and "no" not in found and "y" not in found and "int" not in found
     assert elapsed < 1.0, f"names() took {elapsed:.2f}s on 1 MB"
+    # A synthetic worst-ish case: three colons, a string and a comment every 34 characters
+    # (some 0.7 s here); bounded more loosely so a busy machine does not fail it.
     dense = "select a,b,:p,c::d,'e:f',g=:q--:r\n" * (1_000_000 // 34)
     start = time.perf_counter()
     assert names(dense) == ["p", "q"]
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < 2.5
 
 
 _FRAGMENTS = [

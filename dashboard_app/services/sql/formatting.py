@@ -1,14 +1,19 @@
 """Format SQL the way the editor's "Format" button does: sqlglot's Databricks dialect, pretty,
-keywords in upper case, comments kept, several statements each formatted.
+keywords and function names in upper case, comments kept, several statements each formatted
+(separated by `;` and a blank line).
 
-Text that does not parse is not touched: `FormatError` says where it stops, and the caller
-leaves the text as it was. The output is checked before it is returned: it must parse into
-the same statements (sqlglot's syntax trees compared) and carry the same comments, or the
-text is refused the same way. So a formatter quirk can never change what a query means.
+A format changes layout, not the statement. sqlglot is a transpiler: it reads a known function
+into its own node and writes that node its own way (`datediff(a, b)` comes back as
+`DATEDIFF(DAY, b, a)`, which Databricks reads as timestampdiff). So function calls are read as
+plain calls and written as typed, and the output is checked before it is returned: it must
+parse into the same syntax trees, with the same names, literals and parameters in the same
+order, and the same comments. Otherwise, and for text that does not parse, `FormatError` says
+why (where the text stops parsing: line and column) and the caller leaves the text as it was.
 
-Comments: sqlglot keeps them attached to the expression next to them and writes them as
-block comments; a `--` comment that still ends its line in the output is written back as
-`--`, one that now sits inside a line stays `/* ... */`.
+Comments: sqlglot keeps them attached to the expression next to them and writes them as block
+comments; a `--` comment that still ends its line in the output is written back as `--`, one
+that now sits inside a line stays `/* ... */`. Where sqlglot would drop a comment (one after an
+opening parenthesis, after WHEN), it is moved on to the next token.
 
 Pure Python; must never import reflex.
 """
@@ -18,6 +23,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Sequence
 
 from sqlglot import exp
@@ -31,16 +37,55 @@ __all__ = ["MAX_FORMAT_BYTES", "MAX_FORMAT_TOKENS", "FormatError", "format_sql"]
 
 DIALECT = "databricks"
 MAX_FORMAT_BYTES = 1024 * 1024
-# sqlglot parses and writes some 50,000 tokens a second here; past this the button would hang.
+# sqlglot reads, writes and rereads some 40,000 tokens a second here: past this the button
+# would hang, so the text is refused at once (a regular expression counts them roughly).
 MAX_FORMAT_TOKENS = 40_000
 _MOVES = 3  # times a comment sqlglot would drop is moved on to the next token
 
 _DIALECT = Dialect.get_or_raise(DIALECT)
+_QUIET_PARSER = type(quiet_parser())
 _LINE_MARK = "\ue000"  # private use: tags a `--` comment's text through sqlglot
 _ROUGH_TOKEN = re.compile(r"\w+|[^\w\s]")
 _MARKED = re.compile(r"/\* " + _LINE_MARK + r"([^\n]*?)\*/")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _TOKEN_REPR = re.compile(r"<Token token_type: [^,]*, text: (.*?), line: .*?>")
+
+# Functions sqlglot reads with a rule of its own only to build its node (they have no syntax
+# of their own): read as plain calls too, so they are written as typed.
+_PLAIN_CALLS = frozenset(
+    "APPROX_PERCENTILE ARGMAX ARGMIN ARG_MAX ARG_MIN CHAR CHR DECODE INITCAP MAX_BY MIN_BY PERCENTILE "
+    "PERCENTILE_APPROX REGR_AVGX REGR_AVGY REGR_SXX REGR_SXY REGR_SYY".split()
+)
+
+
+class _Parser(_QUIET_PARSER):  # type: ignore[misc, valid-type]
+    """The Databricks parser (quiet), with every function call read as a plain call: its name
+    and its arguments in their order, written back as typed (`nvl` stays NVL, not COALESCE;
+    `named_struct('a', 1)` is not STRUCT(1 AS a)). Calls with a syntax of their own (CAST,
+    EXTRACT, TRIM(BOTH ..), POSITION(.. IN ..), SUBSTRING(.. FROM ..)) keep their rules."""
+
+    # ARRAY(..) stays sqlglot's: read as a plain call, ARRAY(1, 2)[0] is misread.
+    FUNCTIONS: dict[str, Any] = {"ARRAY": _QUIET_PARSER.FUNCTIONS["ARRAY"]}
+    FUNCTION_PARSERS = {k: v for k, v in _QUIET_PARSER.FUNCTION_PARSERS.items() if k not in _PLAIN_CALLS}
+
+
+class _Generator(_DIALECT.generator_class):  # type: ignore[misc, name-defined]
+    """sqlglot's Databricks writer, but `a RLIKE b` and `position(a IN b)` stay so (it would
+    write REGEXP_LIKE(a, b) and LOCATE(a, b), which read back as other trees)."""
+
+    TRANSFORMS = {
+        **_DIALECT.generator_class.TRANSFORMS,
+        exp.RegexpLike: lambda self, e: self.binary(e, "RLIKE"),
+        exp.StrPosition: lambda self, e: (
+            self.func("POSITION", e.args.get("substr"), e.this, e.args.get("position"))
+            if e.args.get("position")
+            else f"POSITION({self.sql(e, 'substr')} IN {self.sql(e, 'this')})"
+        ),
+    }
+
+
+def _parser() -> Any:
+    return _Parser(dialect=_DIALECT)
 
 
 class FormatError(ValueError):
@@ -77,19 +122,24 @@ def format_sql(sql: str) -> str:
     if not any(t.token_type != TokenType.SEMICOLON for t in tokens):
         return sql  # only comments (and semicolons): nothing to format
     trailing_semicolon = tokens[-1].token_type == TokenType.SEMICOLON
+    _lead_comments_on(tokens)
     comments = [(i, k, _norm_comment(c)) for i, t in enumerate(tokens) for k, c in enumerate(t.comments)]
     # sqlglot drops a comment on some tokens (an opening parenthesis, WHEN); such a comment is
     # moved on to the next token and the statement formatted again, a few times at most.
     shifts: dict[tuple[int, int], int] = {}
+    marks = _LINE_MARK not in sql  # (text holding the mark itself keeps every comment a block)
     for attempt in range(_MOVES + 1):
         if attempt:
             tokens = _tokenize(sql)
-        if _LINE_MARK not in sql:
+            _lead_comments_on(tokens)
+        if marks:
             _mark_line_comments(sql, tokens)
         _move_comments(tokens, shifts)
         trees = _parse(sql, tokens)
         out = _render(trees, trailing_semicolon=trailing_semicolon)
-        lost = _lost_comments(trees, [c for _, _, c in comments], out)
+        if marks:
+            out = _restore_line_comments(out)
+        lost = _lost_comments(trees, tokens, [c for _, _, c in comments], out)
         if not lost:
             return out
         for i, k, text in comments:
@@ -123,7 +173,7 @@ def _tokenize(sql: str) -> list[Token]:
 
 def _parse(sql: str, tokens: list[Token]) -> list[Any]:
     try:
-        return quiet_parser().parse(tokens, sql)
+        return _parser().parse(tokens, sql)
     except ParseError as err:
         first = err.errors[0] if err.errors else {}
         line, column = first.get("line"), first.get("col")
@@ -191,6 +241,19 @@ def _mark_line_comments(sql: str, tokens: Sequence[Token]) -> None:
                     break
 
 
+def _lead_comments_on(tokens: list[Token]) -> None:
+    """Comments on `;`s before the first statement go to its first token (where they are read
+    from once formatted: the output starts with that statement)."""
+    lead = 0
+    while lead < len(tokens) and tokens[lead].token_type == TokenType.SEMICOLON:
+        lead += 1
+    if 0 < lead < len(tokens):
+        moved = [c for t in tokens[:lead] for c in t.comments]
+        for t in tokens[:lead]:
+            t.comments = []
+        tokens[lead].comments[:0] = moved
+
+
 def _move_comments(tokens: Sequence[Token], shifts: dict[tuple[int, int], int]) -> None:
     """Move comment k of token i on by shifts[i, k] tokens (placed before that token's own)."""
     if not shifts:
@@ -230,12 +293,12 @@ def _render(trees: Sequence[Any], *, trailing_semicolon: bool) -> str:
             out.append("\n;" if st.is_command and "--" in st.text.rsplit("\n", 1)[-1] else ";")
         for text in st.after:
             out.append(" " + text)
-    return _restore_line_comments("".join(out))
+    return "".join(out)
 
 
 def _generate(tree: Any) -> str:
     try:
-        return tree.sql(dialect=_DIALECT, pretty=True, unsupported_level=ErrorLevel.RAISE)
+        return _Generator(pretty=True, unsupported_level=ErrorLevel.RAISE, dialect=_DIALECT).generate(tree)
     except RecursionError:
         raise FormatError("Cannot format: the SQL is nested too deeply") from None
     except SqlglotError as err:
@@ -265,16 +328,55 @@ def _norm_comment(text: str) -> str:
     return " ".join(text.replace(_LINE_MARK, "").replace("*/", "* /").replace("/*", "/ *").split())
 
 
-def _lost_comments(trees: Sequence[Any], comments: Sequence[str], out: str) -> Counter[str]:
-    """The comments (normalised) missing from `out`, which must parse into the same statements."""
+_VALUE_TOKENS = frozenset(
+    getattr(TokenType, name)
+    for name in ("VAR", "IDENTIFIER", "STRING", "NUMBER", "RAW_STRING", "HEX_STRING", "NATIONAL_STRING",
+                 "BIT_STRING", "BYTE_STRING", "UNICODE_STRING", "HEREDOC_STRING", "PLACEHOLDER", "PARAMETER")
+    if hasattr(TokenType, name)
+)
+
+
+# Written by sqlglot for Databricks' own shorthands: x::int, DATE'2024-01-31', 1.5D (casts).
+_SUGAR = frozenset({"cast"})
+# Calls read by their own syntax rules and written under the other name of the same function.
+_SAME_FUNCTION = {"substr": "substring"}
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]{1,40}(?:\.[0-9]{0,40})?|\.[0-9]{1,40})")
+
+
+def _surface(tokens: Sequence[Token]) -> list[str]:
+    """Names (case folded: Databricks ignores case in them), literals and parameters, in order."""
+    out = []
+    for t in tokens:
+        if t.token_type in _VALUE_TOKENS:
+            text = t.text
+            if t.token_type in (TokenType.NUMBER, TokenType.STRING) and _PLAIN_NUMBER.fullmatch(text):
+                # 1.50 and 1.5, INTERVAL 30 DAYS and INTERVAL '30' DAYS
+                text = format(Decimal(text).normalize(), "f")
+            elif t.token_type in (TokenType.VAR, TokenType.IDENTIFIER):
+                text = text.casefold()
+                if t.token_type == TokenType.VAR:
+                    if text in _SUGAR:
+                        continue
+                    text = _SAME_FUNCTION.get(text, text)
+            out.append(text)
+    return out
+
+
+def _lost_comments(trees: Sequence[Any], tokens: Sequence[Token], comments: Sequence[str], out: str) -> Counter[str]:
+    """The comments (normalised) missing from `out`, which must say what `tokens` says: the same
+    statements (syntax trees), the same names, literals and parameters in the same order."""
     refused = FormatError("The formatter would change this SQL (a formatter limitation); it is left as written")
     try:
         out_tokens = _DIALECT.tokenizer_class(dialect=_DIALECT).tokenize(out)
-        again = quiet_parser().parse(out_tokens, out)
+        again = _parser().parse(out_tokens, out)
     except (SqlglotError, RecursionError):
         raise refused from None
     before, after = _statements(trees), _statements(again)
     if len(before) != len(after) or any(a != b for a, b in zip(before, after)):
+        raise refused
+    # The same trees can come from different texts (sqlglot reads some spellings into one
+    # node); names, literals and parameters must also come in the same order.
+    if _surface(tokens) != _surface(out_tokens):
         raise refused
     missing = Counter(comments)
     missing.subtract(_norm_comment(c) for t in out_tokens for c in t.comments)
