@@ -2,8 +2,8 @@
 wrapped as a Reflex component, for SQL and for the file editor's languages.
 
 The editor keeps its own text: typing never waits on the server. Every change is sent to
-the state in order (so Run, sent after it, always sees the latest text), and the state
-never echoes the text back. The state replaces the text only on purpose (opening a tab,
+the state in order (so Run, sent after it, always sees the latest text): the whole text
+while it is short, only the change for a long one. The state never echoes the text back. The state replaces the text only on purpose (opening a tab,
 formatting, inserting a name) by changing `value`; `key` remounts the editor when the same
 text must be put back.
 
@@ -16,8 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
-from reflex_base.event import EventHandler, key_event, passthrough_event_spec
+from reflex_base.event import EventHandler, key_event
 from reflex_base.vars.base import Var, VarData
+
+from ..state.editor_text import FULL_TEXT_CHARS
 
 LANG_PACKAGES = {
     "sql": ("@codemirror/lang-sql@6.10.0", "sql"),
@@ -40,6 +42,12 @@ PINNED = [
 
 def _lib(package: str) -> str:
     return package.rsplit("@", 1)[0]
+
+
+def _edit_spec(value: Var, update: Var) -> tuple[Var[dict]]:
+    # The whole text while it is short, else only the change (state/editor_text.py).
+    return (Var(_js_expr=f"(({value}).length <= {FULL_TEXT_CHARS} ? {{doc: {value}}} : "
+                         f"{{changes: ({update}).changes.toJSON(), length: ({value}).length}})").to(dict),)
 
 
 def _cursor_spec(stats: Var) -> tuple[Var[dict]]:
@@ -66,7 +74,7 @@ class CodeMirror(rx.Component):
     extensions: Var[list[Any]]
     basic_setup: Var[dict[str, Any]]
 
-    on_change: EventHandler[passthrough_event_spec(str)]
+    on_change: EventHandler[_edit_spec]
     on_statistics: EventHandler[_cursor_spec]
     # The wrapper hands other props to its container, where the editor's key presses bubble.
     on_key_down: EventHandler[key_event]

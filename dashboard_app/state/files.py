@@ -12,6 +12,7 @@ import datetime as dt
 import posixpath
 import time
 import urllib.parse
+from typing import Any
 
 import reflex as rx
 
@@ -27,6 +28,7 @@ from ..services.files import (
 )
 from ..services.files.store import FileTooLarge, human_size
 from .base import AppState
+from .editor_text import edited_text
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 EDITOR_DEBOUNCE_S = 0.0  # the code editor sends every change at once, ahead of any key press
@@ -251,10 +253,13 @@ class FilesState(AppState):
         self.editor_key += 1
 
     @rx.event
-    def set_text(self, value: str):
-        if not isinstance(value, str):
+    def set_text(self, value: dict[str, Any] | str):
+        """The editor's text changed: its whole text, or the change (editor_text)."""
+        text = edited_text(self._text, value)
+        if text is None:
+            self.error = "The editor and the server no longer agree about the text: copy it, reload the page, and paste it back."
             return
-        self._text = value
+        value = self._text = text
         self.dirty = value != self._saved_text
 
     @rx.event

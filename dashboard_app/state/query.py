@@ -16,6 +16,7 @@ from ..backend import services
 from ..services.sql import gate, guard, parameters
 from ..services.sql.engine import CancelScope, QueryCancelled, QueryError, QueryTimeout
 from .base import AppState
+from .editor_text import edited_text, index_to_utf16_offset, utf16_offset_to_index
 from .results import ResultsState
 from .warehouse import WarehouseState
 
@@ -81,6 +82,7 @@ class QueryState(AppState):
     _job_offsets: list[int] = []
     _job_params: list[dict[str, Any]] = []
     _tab_id: str = ""  # the tab the editor shows (state/tabs.py)
+    _typed: bool = False  # the last change typed one character
     _param_specs: dict[str, dict[str, str]] = {}  # every parameter the tab has had a value for
 
     # --- editing ---
@@ -90,10 +92,15 @@ class QueryState(AppState):
 
     def _replace(self, text: str) -> None:
         """Puts `text` in the editor (and the server's copy)."""
-        self._sql, self._anchor, self._head, self._selected = text, len(text), len(text), ""
+        end = index_to_utf16_offset(text, len(text))
+        self._sql, self._anchor, self._head, self._selected = text, end, end, ""
         if self.editor_doc == text:
             self.editor_key += 1
         self.editor_doc, self.error_at = text, -1
+        if self._tab_id and len(text.encode("utf-8")) <= MAX_SQL_BYTES:
+            from .tabs import autosave
+
+            autosave.schedule(self._identity().user, self._tab_id, sql=text)
 
     def _open_tab(self, tab: Any) -> None:
         """Shows a tab's text and parameters (TabsState opens it)."""
@@ -103,12 +110,16 @@ class QueryState(AppState):
         self._update_params()
 
     @rx.event
-    def set_sql(self, value: str):
-        if not isinstance(value, str):
+    def set_sql(self, value: dict[str, Any] | str):
+        """The editor's text changed: `value` is its whole text, or the change (editor_text)."""
+        text = edited_text(self._sql, value)
+        if text is None:
+            self.notice = ("The editor and the server no longer agree about the text. Copy your text, "
+                           "reload the page, and paste it back.")
             return
-        self._sql = value
-        if not (0 <= self._head <= len(value)):
-            self._anchor = self._head = len(value)
+        # Completion follows typing (one character more), never a paste or a deletion.
+        self._typed = len(text) == len(self._sql) + 1
+        value = self._sql = text
         if self.error_at >= 0:
             self.error_at = -1  # the text changed: the mark may point elsewhere now
         if len(value) > MAX_SQL_BYTES // 4 and len(value.encode("utf-8")) > MAX_SQL_BYTES:
@@ -173,10 +184,13 @@ class QueryState(AppState):
         if isinstance(anchor, int) and isinstance(head, int) and not isinstance(anchor, bool) and not isinstance(head, bool):
             self._anchor, self._head = anchor, head
         self._selected = selected if isinstance(selected, str) else ""
-        await self._complete()
+        typed, self._typed = self._typed, False
+        if typed:  # other updates (a move, the popup itself) keep the options: they fit one word
+            await self._complete()
 
     async def _complete(self) -> None:
-        sql, head = self._sql, self._head
+        sql = self._sql
+        head = utf16_offset_to_index(sql, self._head)  # the editor counts UTF-16 units
         offered: dict[str, Any] = {}
         # Only while a name is being typed (or right after a dot): no popup on plain moves.
         if self._anchor == head and 0 < head <= len(sql) and (sql[head - 1].isalnum() or sql[head - 1] in "_.`"):
@@ -186,7 +200,7 @@ class QueryState(AppState):
                 if (now.get("start") == found.start and now.get("complete")
                         and found.prefix.lower().startswith(str(now.get("prefix", "")).lower())):
                     return  # the word grew and the options on the page already hold all its matches
-                offered = {"start": found.start, "prefix": found.prefix, "complete": len(found.options) < COMPLETION_LIMIT,
+                offered = {"start": index_to_utf16_offset(sql, found.start), "prefix": found.prefix, "complete": len(found.options) < COMPLETION_LIMIT,
                            "options": [{"label": o.label, "type": _CM_TYPES.get(o.type, "text"), "detail": o.detail}
                                        for o in found.options]}
         if offered != self.completion:
@@ -198,7 +212,7 @@ class QueryState(AppState):
         if not isinstance(text, str):
             return
         sql = self._sql
-        at = self._head if 0 <= self._head <= len(sql) else len(sql)
+        at = utf16_offset_to_index(sql, self._head)
         before = sql[:at]
         sep = "" if not before or before.endswith((" ", "\n", "(", ",", ".")) else " "
         self._replace(f"{before}{sep}{text}{sql[at:]}")
@@ -254,7 +268,7 @@ class QueryState(AppState):
         if self.running:
             return
         sql, selected = self._sql, self._selected
-        start = min(self._anchor, self._head)
+        start = utf16_offset_to_index(sql, min(self._anchor, self._head))
         if selected.strip() and sql[start:start + len(selected)] == selected:
             return await self._run_text(selected, start)
         return await self._run_text(sql, 0)
@@ -265,7 +279,7 @@ class QueryState(AppState):
         if self.running:
             return
         sql = self._sql
-        start, end = await asyncio.to_thread(_statement_at, sql, self._head)
+        start, end = await asyncio.to_thread(_statement_at, sql, utf16_offset_to_index(sql, self._head))
         return await self._run_text(sql[start:end], start)
 
     async def _run_text(self, text: str, base: int):
@@ -302,7 +316,7 @@ class QueryState(AppState):
             if syntax is not None:
                 self.error = str(syntax)
                 self.error_line, self.error_column = syntax.line or 0, syntax.column or 0
-                self.error_at = _position(self._sql, base, syntax.line, syntax.column)
+                self.error_at = _mark(self._sql, base, syntax.line, syntax.column)
                 self.error_engine_sql = syntax.engine_sql
                 return
         what = verdict.describe()
@@ -394,7 +408,7 @@ class QueryState(AppState):
                         self.error = _error_text(err, index, len(parts))
                         self.error_line, self.error_column = err.line or 0, err.column or 0
                         offsets = self._job_offsets
-                        self.error_at = _position(self._sql, offsets[index] if index < len(offsets) else 0, err.line, err.column)
+                        self.error_at = _mark(self._sql, offsets[index] if index < len(offsets) else 0, err.line, err.column)
                         self.error_engine_sql = err.engine_sql
                         self._end(token, started)
                     await asyncio.to_thread(
@@ -501,6 +515,12 @@ def _position(sql: str, base: int, line: int | None, column: int | None) -> int:
             return -1
         at = nl + 1
     return min(at + max((column or 1) - 1, 0), len(sql))
+
+
+def _mark(sql: str, base: int, line: int | None, column: int | None) -> int:
+    """The editor's position (UTF-16 units) of an error at (line, column) from `base`."""
+    at = _position(sql, base, line, column)
+    return index_to_utf16_offset(sql, at) if at >= 0 else -1
 
 
 def _one_line(sql: str, limit: int = 120) -> str:

@@ -66,6 +66,14 @@ class TabsState(AppState):
         self._show(rows)
         if not any(t["id"] == self.active for t in self.tabs):
             self.active = ""
+        from .query import QueryState
+
+        query = await self.get_state(QueryState)
+        if self.active and query._tab_id == self.active:
+            # Kept as it is (another page may have put text there); a new page's editor
+            # starts from the server's copy.
+            query._replace(query.sql)
+            return
         await self._open(self.active or rows[0].id)
 
     def _show(self, rows: list[Any]) -> None:

@@ -10,8 +10,14 @@ from pathlib import Path
 import pytest
 from sqlmodel import create_engine
 
-from dashboard_app.services.tabs import MAX_TAB_SQL_BYTES, MAX_TABS, TabNotFound, TabStore, TabTooLarge, TooManyTabs
-
+from dashboard_app.services.tabs import (
+    MAX_TAB_SQL_BYTES,
+    MAX_TABS,
+    TabNotFound,
+    TabStore,
+    TabTooLarge,
+    TooManyTabs,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,7 +54,7 @@ def test_create_numbers_default_titles_and_lists_in_order(store):
 
 
 def test_default_title_takes_the_first_free_number(store):
-    one, two, three = (store.create("a") for _ in range(3))
+    one, two, _ = (store.create("a") for _ in range(3))
     store.close("a", two.id)
     assert store.create("a").title == "Query 2"
     store.rename("a", one.id, "Query 7")
@@ -230,6 +236,6 @@ def test_the_services_do_not_import_reflex():
         "import dashboard_app.services.tabs, dashboard_app.services.sql.formatting, dashboard_app.services.sql.parameters\n"
         "print(sorted(m for m in sys.modules if m == 'reflex' or m.startswith('reflex.')))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    out = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"

@@ -37,16 +37,21 @@ __all__ = ["MAX_FORMAT_BYTES", "MAX_FORMAT_TOKENS", "FormatError", "format_sql"]
 
 DIALECT = "databricks"
 MAX_FORMAT_BYTES = 1024 * 1024
-# sqlglot reads, writes and rereads some 40,000 tokens a second here: past this the button
-# would hang, so the text is refused at once (a regular expression counts them roughly).
-MAX_FORMAT_TOKENS = 40_000
-_MOVES = 3  # times a comment sqlglot would drop is moved on to the next token
+# sqlglot reads, writes and rereads some 30,000 tokens a second here (twice over with comments):
+# past this the button would hang, so the text is refused at once (counted roughly).
+MAX_FORMAT_TOKENS = 25_000
+_MOVES = (1, 2, None)  # where a comment sqlglot drops is tried: tokens on, then its statement's start
+_SETTLE = 2  # more formats for a layout that moves with its comments
 
 _DIALECT = Dialect.get_or_raise(DIALECT)
 _QUIET_PARSER = type(quiet_parser())
-_LINE_MARK = "\ue000"  # private use: tags a `--` comment's text through sqlglot
 _ROUGH_TOKEN = re.compile(r"\w+|[^\w\s]")
-_MARKED = re.compile(r"/\* " + _LINE_MARK + r"([^\n]*?)\*/")
+# Each comment travels through sqlglot tagged (private-use characters): its number, and
+# whether it was a `--` comment, so the output tells which comments it kept and how to write
+# them. Text that holds such characters itself is formatted without tags.
+_TAG, _LINE, _BLOCK, _DIGIT0 = "\ue001", "\ue002", "\ue003", 0xE010
+_PRIVATE = re.compile("[\ue000-\ue01f]")
+_TAGGED = re.compile(r"/\* \ue001([\ue010-\ue019]+)([\ue002\ue003])(.*?)\*/", re.DOTALL)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _TOKEN_REPR = re.compile(r"<Token token_type: [^,]*, text: (.*?), line: .*?>")
 
@@ -111,7 +116,7 @@ def format_sql(sql: str) -> str:
     size = len(sql.encode("utf-8", errors="surrogatepass"))
     if size > MAX_FORMAT_BYTES:
         raise FormatError(f"The SQL is {size:,} bytes; the formatter takes at most {MAX_FORMAT_BYTES:,} bytes (1 MiB)")
-    rough = sum(1 for _ in _ROUGH_TOKEN.finditer(sql)) if size > 64 * 1024 else 0
+    rough = sum(1 for _ in _ROUGH_TOKEN.finditer(sql)) if size > 16 * 1024 else 0
     if rough > MAX_FORMAT_TOKENS:
         raise FormatError(
             f"The SQL is too long to format (about {rough:,} words and symbols; the formatter takes up to {MAX_FORMAT_TOKENS:,})"
@@ -121,31 +126,54 @@ def format_sql(sql: str) -> str:
     tokens = _tokenize(sql)
     if not any(t.token_type != TokenType.SEMICOLON for t in tokens):
         return sql  # only comments (and semicolons): nothing to format
+    commented = any(t.comments for t in tokens)
+    out = _format_once(sql, tokens)
+    if not commented:
+        return out  # the layout is a function of the syntax trees alone, which are kept
+    # Comments can sit elsewhere once formatted (sqlglot attaches each to a neighbour), which
+    # can change the layout again: format until it settles, so a format of the result keeps it.
+    for _ in range(_SETTLE):
+        again = _format_once(out, _tokenize(out))
+        if again == out:
+            return out
+        out = again
+    raise FormatError("The formatter cannot settle on a layout for this SQL's comments; it is left as written")
+
+
+def _format_once(sql: str, tokens: list[Token]) -> str:
     trailing_semicolon = tokens[-1].token_type == TokenType.SEMICOLON
     _lead_comments_on(tokens)
-    comments = [(i, k, _norm_comment(c)) for i, t in enumerate(tokens) for k, c in enumerate(t.comments)]
-    # sqlglot drops a comment on some tokens (an opening parenthesis, WHEN); such a comment is
-    # moved on to the next token and the statement formatted again, a few times at most.
-    shifts: dict[tuple[int, int], int] = {}
-    marks = _LINE_MARK not in sql  # (text holding the mark itself keeps every comment a block)
-    for attempt in range(_MOVES + 1):
+    comments = [_norm_comment(c) for t in tokens for c in t.comments]
+    tagged = _PRIVATE.search(sql) is None
+    # sqlglot drops a comment on some tokens (an opening parenthesis, WHEN, an operator): such
+    # a comment is moved to the next token, the one after, then to its statement's first
+    # token, and the text formatted again each time.
+    targets: dict[tuple[int, int], int] = {}
+    tries: dict[tuple[int, int], int] = {}
+    reference: list[Any] = []
+    for attempt in range(len(_MOVES) + 1 if tagged else 1):
         if attempt:
             tokens = _tokenize(sql)
             _lead_comments_on(tokens)
-        if marks:
-            _mark_line_comments(sql, tokens)
-        _move_comments(tokens, shifts)
+        places = _tag_comments(sql, tokens) if tagged else []
+        _move_comments(tokens, targets)
         trees = _parse(sql, tokens)
-        out = _render(trees, trailing_semicolon=trailing_semicolon)
-        if marks:
-            out = _restore_line_comments(out)
-        lost = _lost_comments(trees, tokens, [c for _, _, c in comments], out)
+        reference = reference or trees  # what the text says, before any comment moved
+        out, kept = _untag(_render(trees, trailing_semicolon=trailing_semicolon))
+        _check(reference, tokens, out, comments, complete=len(kept) == len(places))
+        lost = [places[n] for n in range(len(places)) if n not in kept]
         if not lost:
             return out
-        for i, k, text in comments:
-            if lost.get(text):
-                lost[text] -= 1
-                shifts[i, k] = shifts.get((i, k), 0) + 1
+        if any(tries.get(place, 0) == len(_MOVES) for place in lost):
+            break
+        for place in lost:
+            step = tries.get(place, 0)
+            tries[place] = step + 1
+            i = place[0]
+            target = _statement_start(tokens, i) if _MOVES[step] is None else min(i + _MOVES[step], len(tokens) - 1)
+            if tokens[target].token_type == TokenType.HINT and target + 1 < len(tokens):
+                target += 1  # a hint's comment is the hint: nothing joins it
+            targets[place] = target
     raise FormatError("The formatter would lose a comment of this SQL; it is left as written")
 
 
@@ -218,27 +246,33 @@ def _gap_comments(gap: str) -> list[tuple[str, bool]]:
     return out
 
 
-def _mark_line_comments(sql: str, tokens: Sequence[Token]) -> None:
-    """Tag the text of each `--` comment, so it can be written back as one.
+def _tag_comments(sql: str, tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """Tag every comment of `tokens` with its number and its kind; the (token, index) of each.
 
     Comments sit between tokens and the tokens carry them in text order (a comment goes with
     the token before it on its line, else the one after), so the comments read from the gaps
-    are matched to the tokens' comments in order, by their text."""
+    (where `--` ones are told apart) are matched to the tokens' comments in order, by text."""
     found: list[tuple[str, bool]] = []
     at = 0
     for tok in tokens:
         found += _gap_comments(sql[at : tok.start])
         at = tok.end + 1
     found += _gap_comments(sql[at:])
+    places: list[tuple[int, int]] = []
     pos = 0
-    for tok in tokens:
+    for i, tok in enumerate(tokens):
+        if tok.token_type == TokenType.HINT:
+            continue  # `/*+ BROADCAST(t) */` is read by the parser: it stays as it is
         for k, text in enumerate(tok.comments):
+            is_line = False
             for q in range(pos, len(found)):
                 if found[q][0] == text:
-                    if found[q][1]:
-                        tok.comments[k] = _LINE_MARK + text
-                    pos = q + 1
+                    is_line, pos = found[q][1], q + 1
                     break
+            number = "".join(chr(_DIGIT0 + int(d)) for d in str(len(places)))
+            tok.comments[k] = _TAG + number + (_LINE if is_line else _BLOCK) + text
+            places.append((i, k))
+    return places
 
 
 def _lead_comments_on(tokens: list[Token]) -> None:
@@ -254,14 +288,20 @@ def _lead_comments_on(tokens: list[Token]) -> None:
         tokens[lead].comments[:0] = moved
 
 
-def _move_comments(tokens: Sequence[Token], shifts: dict[tuple[int, int], int]) -> None:
-    """Move comment k of token i on by shifts[i, k] tokens (placed before that token's own)."""
-    if not shifts:
+def _statement_start(tokens: Sequence[Token], i: int) -> int:
+    while i > 0 and tokens[i - 1].token_type != TokenType.SEMICOLON:
+        i -= 1
+    return i
+
+
+def _move_comments(tokens: Sequence[Token], targets: dict[tuple[int, int], int]) -> None:
+    """Move comment k of token i to token targets[i, k] (before that token's own comments)."""
+    if not targets:
         return
     moving: dict[int, list[str]] = {}
-    for (i, k), by in sorted(shifts.items()):
-        moving.setdefault(min(i + by, len(tokens) - 1), []).append(tokens[i].comments[k])
-    for i, k in sorted(shifts, reverse=True):
+    for (i, k), target in sorted(targets.items()):
+        moving.setdefault(target, []).append(tokens[i].comments[k])
+    for i, k in sorted(targets, reverse=True):
         del tokens[i].comments[k]
     for target, texts in moving.items():
         tokens[target].comments[:0] = texts
@@ -305,16 +345,21 @@ def _generate(tree: Any) -> str:
         raise FormatError(f"Cannot format this statement: {_ANSI.sub('', str(err))[:300]}") from None
 
 
-def _restore_line_comments(text: str) -> str:
-    """`/* <mark> text */` back to `-- text` where it ends its line, else a plain block comment."""
+def _untag(text: str) -> tuple[str, set[int]]:
+    """The text without the comments' tags, and the numbers of the comments in it. A `--`
+    comment that still ends its line is written as one, else as a block comment."""
+    kept: set[int] = set()
 
     def put(m: re.Match[str]) -> str:
-        body = m.group(1).rstrip()
-        if m.end() == len(text) or text[m.end()] in "\r\n":
-            return "--" + body
-        return "/* " + body.strip() + " */" if body.strip() else "/* */"
+        kept.add(int("".join(str(ord(c) - _DIGIT0) for c in m.group(1))))
+        body = m.group(3)
+        if m.group(2) == _LINE and "\n" not in body and (m.end() == len(text) or text[m.end()] in "\r\n"):
+            return "--" + body.rstrip()
+        # As sqlglot writes it: a blank inside each end.
+        body = body if body[:1].isspace() else " " + body
+        return "/*" + (body if body[-1:].isspace() else body + " ") + "*/"
 
-    return _MARKED.sub(put, text)
+    return _TAGGED.sub(put, text), kept
 
 
 # --- checking ----------------------------------------------------------------------------------------
@@ -325,7 +370,7 @@ def _statements(trees: Sequence[Any]) -> list[Any]:
 
 
 def _norm_comment(text: str) -> str:
-    return " ".join(text.replace(_LINE_MARK, "").replace("*/", "* /").replace("/*", "/ *").split())
+    return " ".join(_PRIVATE.sub("", text).replace("*/", "* /").replace("/*", "/ *").split())
 
 
 _VALUE_TOKENS = frozenset(
@@ -362,12 +407,14 @@ def _surface(tokens: Sequence[Token]) -> list[str]:
     return out
 
 
-def _lost_comments(trees: Sequence[Any], tokens: Sequence[Token], comments: Sequence[str], out: str) -> Counter[str]:
-    """The comments (normalised) missing from `out`, which must say what `tokens` says: the same
-    statements (syntax trees), the same names, literals and parameters in the same order."""
+def _check(trees: Sequence[Any], tokens: Sequence[Token], out: str, comments: Sequence[str], *, complete: bool) -> None:
+    """`out` must say what `tokens` says: the same statements (syntax trees), the same names,
+    literals and parameters in the same order, and (when it kept every comment) the same
+    comments; else FormatError."""
     refused = FormatError("The formatter would change this SQL (a formatter limitation); it is left as written")
     try:
         out_tokens = _DIALECT.tokenizer_class(dialect=_DIALECT).tokenize(out)
+        out_comments = Counter(_norm_comment(c) for t in out_tokens for c in t.comments)  # (parsing takes them)
         again = _parser().parse(out_tokens, out)
     except (SqlglotError, RecursionError):
         raise refused from None
@@ -378,6 +425,5 @@ def _lost_comments(trees: Sequence[Any], tokens: Sequence[Token], comments: Sequ
     # node); names, literals and parameters must also come in the same order.
     if _surface(tokens) != _surface(out_tokens):
         raise refused
-    missing = Counter(comments)
-    missing.subtract(_norm_comment(c) for t in out_tokens for c in t.comments)
-    return Counter({c: n for c, n in missing.items() if n > 0})
+    if complete and Counter(comments) != out_comments:
+        raise FormatError("The formatter would lose a comment of this SQL; it is left as written")

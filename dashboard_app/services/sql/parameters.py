@@ -3,9 +3,14 @@ values checked against the type the user chose.
 
 `names` finds the markers with sqlglot's Databricks tokenizer, so a colon inside a string
 literal ('12:30'), a comment, a backquoted identifier, a `::` cast or a JSON path
-(`raw:owner`, `arr[0]:k`) is not a marker. `bind` turns the editor's values (always text)
-into native values; they travel to the engine as parameters and are never formatted into
-the SQL text, so a value can never become SQL.
+(`raw:owner`, `arr[0]:k`: a colon right after an expression) is not a marker. The tokenizer
+is pure Python and makes every token one by one (a second per dense megabyte), so it reads a
+skeleton of the text instead: the same length, the same strings, comments and quoted
+identifiers, and little else (see `_skeleton`); `_names_exact` gives the same answer from the
+whole text's tokens, and the tests hold the two to it.
+
+`bind` turns the editor's values (always text) into native values; they travel to the
+engine as parameters and are never formatted into the SQL text, so a value never becomes SQL.
 
 Pure Python; must never import reflex.
 """
