@@ -128,9 +128,10 @@ def main() -> None:
                 page.wait_for_timeout(150)
                 digit = str(1 + i % 9)  # t01…t09: never the list already shown for t0
                 page.evaluate("() => { window.__popupT0 = null; window.addEventListener('keydown', () => { window.__popupT0 = performance.now(); }, {capture: true, once: true}); }")
-                waiting = page.evaluate_handle(POPUP_JS, f"t0{digit}")
+                # Armed without waiting (the promise settles once the key is pressed), then read.
+                page.evaluate(f"(expected) => {{ window.__popupWait = ({POPUP_JS})(expected); }}", f"t0{digit}")
                 page.keyboard.press(digit)
-                took = waiting.json_value()
+                took = page.evaluate("window.__popupWait")
                 if i >= 3 and took is not None:
                     popups.append(took)
                 page.keyboard.press("Escape")

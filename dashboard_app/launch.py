@@ -87,6 +87,14 @@ def dev_origins(settings: Settings, port: int) -> str:
     return ",".join(dict.fromkeys([*settings.allowed_origin_list, *own]))
 
 
+def socket_message_bytes(settings: Settings) -> int:
+    """The largest websocket message the server takes: room for an editor's text at its
+    limit (a file up to APP_MAX_FILE_BYTES, a query up to 1 MB) even when JSON escapes every
+    character, so a text over the limit arrives and is refused with a message, instead of
+    the socket dropping it (Reflex's default is 1 MB)."""
+    return min(6 * max(settings.max_file_bytes, 2 * 1024 * 1024) + 1024 * 1024, 512 * 1024 * 1024)
+
+
 def single_process_problem(env: dict[str, str]) -> str | None:
     """Why the environment would start several backend processes, or None.
 
@@ -170,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     check_port(args.port, host)
     env = reflex_env()
+    env["REFLEX_SOCKET_MAX_HTTP_BUFFER_SIZE"] = str(socket_message_bytes(settings))
     if args.dev:
         backend_port = args.backend_port or args.port + 1
         if not 0 < backend_port < 65536 or backend_port == args.port:

@@ -122,3 +122,21 @@ def test_parameters_bind_as_values(page: Page):
     page.locator("#run-button").click()
     wait_idle(page)
     expect(grid.locator("tbody tr").first.locator("td").nth(1)).to_have_text("25")
+
+
+def test_a_1_mb_paste_stays_responsive_and_is_refused_as_a_tab(page: Page):
+    big = "SELECT 1 AS x -- " + "y" * 1_100_000
+    page.locator(SQL_EDITOR).click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.locator(SQL_EDITOR).evaluate(
+        """(el, text) => { const d = new DataTransfer(); d.setData("text/plain", text);
+           el.dispatchEvent(new ClipboardEvent("paste", {clipboardData: d, bubbles: true, cancelable: true})); }""", big)
+    expect(page.locator("#query-notice")).to_contain_text("not saved")
+    # Typing goes on at once: the keystrokes travel as changes, not as the whole megabyte.
+    page.keyboard.press("ControlOrMeta+End")
+    typed(page, "zz")
+    expect(page.locator(f"{SQL_EDITOR} .cm-line").last).to_contain_text("yzz")
+    page.locator("#run-button").click()
+    expect(page.locator("#query-error")).to_contain_text("the limit is 1,048,576")
+    type_sql(page, "SELECT 2 AS small")
+    expect(page.locator("#query-notice")).to_have_count(0)
