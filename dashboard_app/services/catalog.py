@@ -9,12 +9,11 @@ Concurrent callers asking for the same entry share one fetch.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
+from .listing_cache import ListingCache
 from .sql.engine import ColumnInfo, Identity, QueryError, TableInfo
 from .sql.errors import from_sdk_error
 
@@ -45,13 +44,8 @@ class CatalogService:
         self._client_for = client_for
         self.ttl_s = ttl_s
         self.page_size = page_size
-        self._max_identities = max_identities
-        self._clock = clock
         self._map = error_mapper or (lambda err, ident: from_sdk_error(err, secrets=[ident.token]))
-        # identity key -> entry key -> (expires_at, value)
-        self._cache: OrderedDict[str, dict[tuple, tuple[float, Any]]] = OrderedDict()
-        self._lock = threading.Lock()
-        self._inflight: dict[tuple, threading.Lock] = {}
+        self._cache = ListingCache(ttl_s=ttl_s, max_identities=max_identities, clock=clock)
 
     # --- public -----------------------------------------------------------------------
     def list_catalogs(self, identity: Identity) -> list[str]:
@@ -76,13 +70,10 @@ class CatalogService:
 
     def refresh(self, identity: Identity | None = None, catalog: str | None = None, schema: str | None = None) -> None:
         """Forgets cached listings: everything, or one identity's, narrowed to a catalog or schema."""
-        with self._lock:
-            idents = [identity.pool_key or identity.user] if identity is not None else list(self._cache)
-            for ident in idents:
-                entries = self._cache.get(ident, {})
-                for k in list(entries):
-                    if catalog is None or (len(k) > 1 and k[1] == catalog and (schema is None or k[2:] == (schema,))):
-                        del entries[k]
+        def keep(k: Any) -> bool:
+            return not (catalog is None or (len(k) > 1 and k[1] == catalog and (schema is None or k[2:] == (schema,))))
+
+        self._cache.forget(identity.pool_key or identity.user if identity is not None else None, keep)
 
     # --- internals --------------------------------------------------------------------
     def _schema(self, identity: Identity, catalog: str, schema: str) -> _Schema:
@@ -112,40 +103,12 @@ class CatalogService:
         return self._get(identity, ("tables", catalog, schema), load)
 
     def _get(self, identity: Identity, key: tuple, load: Callable[["WorkspaceClient"], Any]) -> Any:
-        ident = identity.pool_key or identity.user
-        hit = self._lookup(ident, key)
-        if hit is not None:
-            return hit
-        with self._lock:
-            flight = self._inflight.setdefault((ident, key), threading.Lock())
-        with flight:  # one fetch per entry; the others wait, then read the cache
-            hit = self._lookup(ident, key)
-            if hit is not None:
-                return hit
+        def fetch() -> Any:
             try:
-                value = load(self._client_for(identity))
+                return load(self._client_for(identity))
+            except QueryError:
+                raise
             except Exception as err:  # noqa: BLE001 - SDK and network errors become QueryErrors
-                with self._lock:
-                    self._inflight.pop((ident, key), None)
-                if isinstance(err, QueryError):
-                    raise
                 raise self._map(err, identity) from None
-            with self._lock:
-                entries = self._cache.setdefault(ident, {})
-                self._cache.move_to_end(ident)
-                entries[key] = (self._clock() + self.ttl_s, value)
-                while len(self._cache) > self._max_identities:
-                    self._cache.popitem(last=False)
-                self._inflight.pop((ident, key), None)
-            return value
 
-    def _lookup(self, ident: str, key: tuple) -> Any:
-        with self._lock:
-            entries = self._cache.get(ident)
-            hit = entries.get(key) if entries else None
-            if hit is None:
-                return None
-            if hit[0] <= self._clock():
-                del entries[key]  # type: ignore[union-attr]
-                return None
-            return hit[1]
+        return self._cache.get(identity.pool_key or identity.user, key, fetch)

@@ -276,12 +276,16 @@ class ChatState(AppState):
         svc, user = services(), self._identity().user
         try:
             stored = await asyncio.to_thread(svc.conversations.messages, user, prepared.conversation_id)
+            conv = await asyncio.to_thread(svc.conversations.get, user, prepared.conversation_id) if self.current == "" else None
         except ConversationNotFound:
             self._clear()
             await self._load_lists()
             return
-        if self.current == "" or len(self.recent) + 2 > 2 * RECENT_TURNS:
-            await self._open(prepared.conversation_id)
+        if conv is not None:  # the turn began the conversation
+            self.current, self.current_title, self.current_agent = conv.id, conv.title, conv.agent
+            self._show(stored)
+        elif len(self.recent) + 2 > 2 * RECENT_TURNS:
+            self._show(stored)  # everything into `settled`, once every RECENT_TURNS turns
         else:
             known = {m.id for m in self._stored}
             new = [m for m in stored if m.id not in known]

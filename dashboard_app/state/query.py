@@ -21,8 +21,9 @@ from .results import ResultsState
 from .warehouse import WarehouseState
 
 MAX_SQL_BYTES = 1024 * 1024
-# The parameter inputs follow the text as it is typed up to this size; beyond, at Run.
-PARAMS_SCAN_CHARS = 200_000
+# The parameter inputs follow the text as it is typed up to this size (the scan runs on the
+# event loop with every keystroke); a longer text's markers are found at Run, off the loop.
+PARAMS_SCAN_CHARS = 20_000
 MAX_PARAMS_SHOWN = 30
 COMPLETION_LIMIT = 50
 # Completion kinds as CodeMirror names (and draws) them.
@@ -138,9 +139,13 @@ class QueryState(AppState):
     def _update_params(self) -> None:
         """One input per `:name` of the text, keeping the values already given."""
         try:
-            found = parameters.names(self._sql) if len(self._sql) <= PARAMS_SCAN_CHARS else []
+            sql = self._sql
+            found = parameters.names(sql) if ":" in sql and len(sql) <= PARAMS_SCAN_CHARS else []
         except Exception:  # noqa: BLE001 - a text the tokenizer rejects has no parameters to show
             found = []
+        self._show_params(found)
+
+    def _show_params(self, found: list[str]) -> None:
         shown = [{"name": n, "type": self._param_specs.get(n, {}).get("type", "text"),
                   "value": self._param_specs.get(n, {}).get("value", "")} for n in found[:MAX_PARAMS_SHOWN]]
         if shown != self.params:
@@ -300,9 +305,12 @@ class QueryState(AppState):
         try:
             # Values travel as the engine's own parameters, never inside the SQL.
             specs = self._plain_specs()
-            self._job_params = [parameters.bind(specs, parameters.names(p)) for p in parts]
+            self._job_params = await asyncio.to_thread(lambda: [parameters.bind(specs, parameters.names(p)) for p in parts])
         except parameters.ParameterError as err:
             self.error = str(err)
+            if len(self._sql) > PARAMS_SCAN_CHARS:  # inputs not kept up while typing: show them now
+                found = await asyncio.to_thread(parameters.names, self._sql)
+                self._show_params(found)
             return
         if verdict.read_only:
             return await self._launch(parts, confirmed=False)

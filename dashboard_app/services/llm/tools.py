@@ -33,6 +33,9 @@ FILE_CHARS = 8000
 SAMPLE_ROWS = 3
 # search_tables walks the workspace's listings (cached by the engine) up to these bounds.
 SEARCH_CATALOGS, SEARCH_SCHEMAS = 20, 200
+# Columns are looked up for this many tables at most (one listing each on the embedded
+# engine); beyond, tables are ranked by name and comment alone.
+SEARCH_COLUMN_TABLES = 500
 
 
 def _fn(name: str, description: str, properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
@@ -174,10 +177,12 @@ class Toolbox:
                 except QueryError:
                     continue
                 for t in tables:
-                    try:
-                        cols = self.engine.list_columns(self.identity, catalog, schema, t.name)
-                    except QueryError:
-                        cols = []
+                    cols = []
+                    if len(candidates) < SEARCH_COLUMN_TABLES:
+                        try:
+                            cols = self.engine.list_columns(self.identity, catalog, schema, t.name)
+                        except QueryError:
+                            pass
                     candidates.append((f"{catalog}.{schema}.{t.name}", t, cols))
 
         def fields(c: tuple[str, TableInfo, list]) -> list[tuple[str, float]]:

@@ -39,13 +39,12 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..listing_cache import ListingCache
 from .engine import ColumnInfo, Identity, TableInfo
 
 __all__ = ["FUNCTIONS", "KEYWORDS", "Completer", "Completions", "Option", "quote_name"]
@@ -753,7 +752,6 @@ class _Index:
 _KEYWORD_INDEX = _Index((k, None) for k in KEYWORDS)
 _TYPE_INDEX = _Index((k, None) for k in TYPES)
 _FUNCTION_INDEX = _Index((f, None) for f in FUNCTIONS)
-_FAILED = object()
 
 
 # --- the completer --------------------------------------------------------------------------
@@ -770,12 +768,7 @@ class Completer:
     ):
         self.engine = engine
         self.ttl_s = ttl_s
-        self._clock = clock
-        self._max_users = max(1, max_users)
-        # identity key -> entry key -> (expires_at, value or _FAILED)
-        self._cache: OrderedDict[str, OrderedDict[tuple, tuple[float, Any]]] = OrderedDict()
-        self._lock = threading.Lock()
-        self._inflight: dict[tuple, threading.Lock] = {}
+        self._cache = ListingCache(ttl_s=ttl_s, max_identities=max_users, max_entries=MAX_ENTRIES_PER_USER, clock=clock)
 
     # --- public -----------------------------------------------------------------------
     def complete(
@@ -801,11 +794,7 @@ class Completer:
 
     def forget(self, identity: Identity | None = None) -> None:
         """Drops cached listings: everyone's, or one identity's (its pool key's)."""
-        with self._lock:
-            if identity is None:
-                self._cache.clear()
-            else:
-                self._cache.pop(self._key(identity), None)
+        self._cache.forget(self._key(identity) if identity is not None else None)
 
     # --- completion -------------------------------------------------------------------
     def _complete(self, identity: Identity, text: str, cursor: int, limit: int, dcat: str, dsch: str) -> Completions:
@@ -889,48 +878,16 @@ class Completer:
         return identity.pool_key or identity.user
 
     def _get(self, identity: Identity, key: tuple, load: Callable[[], Any]) -> Any:
-        """The cached value for `key`, loading it on a miss; None when the listing failed."""
-        ident = self._key(identity)
-        hit = self._lookup(ident, key)
-        if hit is None:
-            with self._lock:
-                flight = self._inflight.setdefault((ident, key), threading.Lock())
-            with flight:  # one fetch per entry; the others wait, then read the cache
-                hit = self._lookup(ident, key)
-                if hit is None:
-                    try:
-                        value = load()
-                        ttl = self.ttl_s
-                    except Exception as err:  # noqa: BLE001 - QueryError or anything: fewer options
-                        log.debug("completion listing %s failed: %s", key[0], type(err).__name__)
-                        value, ttl = _FAILED, min(self.ttl_s, NEGATIVE_TTL_S)
-                    with self._lock:
-                        entries = self._cache.get(ident)
-                        if entries is None:
-                            entries = self._cache[ident] = OrderedDict()
-                        self._cache.move_to_end(ident)
-                        entries[key] = (self._clock() + ttl, value)
-                        while len(entries) > MAX_ENTRIES_PER_USER:
-                            entries.popitem(last=False)
-                        while len(self._cache) > self._max_users:
-                            self._cache.popitem(last=False)
-                        self._inflight.pop((ident, key), None)
-                    hit = (value,)
-        value = hit[0]
-        return None if value is _FAILED else value
+        """The cached value for `key`, loading it on a miss; None when the listing failed
+        (kept NEGATIVE_TTL_S, so a typist does not retry an unknown catalog every key)."""
+        def fetch() -> Any:
+            try:
+                return load()
+            except Exception as err:  # noqa: BLE001 - QueryError or anything: fewer options
+                log.debug("completion listing %s failed: %s", key[0], type(err).__name__)
+                raise
 
-    def _lookup(self, ident: str, key: tuple) -> tuple[Any] | None:
-        with self._lock:
-            entries = self._cache.get(ident)
-            hit = entries.get(key) if entries else None
-            if hit is None:
-                return None
-            if hit[0] <= self._clock():
-                del entries[key]  # type: ignore[union-attr]
-                return None
-            self._cache.move_to_end(ident)
-            entries.move_to_end(key)  # type: ignore[union-attr]
-            return (hit[1],)
+        return self._cache.get(self._key(identity), key, fetch, failure_ttl_s=NEGATIVE_TTL_S)
 
 
 class _Lookup:
