@@ -26,8 +26,9 @@ def download_result(rid: str, svc: ServicesDep, caller: Caller, format: str = "c
         return error_response(400, "BAD_REQUEST", "format must be csv or parquet")
     try:
         item = svc.results.get(rid, owner=caller.user)
-    except ResultNotFound:
-        return error_response(404, "NOT_FOUND", "This result has expired or is not yours: run the query again.")
+    except ResultNotFound as err:
+        why = f" ({err.reason})" if err.reason else ""
+        return error_response(404, "NOT_FOUND", f"This result has expired or is not yours{why}: run the query again.")
     name = downloads.filename(item.sql, format)
     return StreamingResponse(
         iterate_in_threadpool(downloads.stream(item.result.table, format)),

@@ -209,8 +209,9 @@ def _answer(registry: statements.StatementRegistry, snap: statements.Snapshot, o
         snap, stored = registry.result(snap.id, owner=snap.owner)
     except statements.StatementNotFound:
         raise _not_found() from None
-    except ResultNotFound:
-        raise ApiError(410, "RESULT_EXPIRED", "The rows of this statement were dropped to free memory: run it again.") from None
+    except ResultNotFound as err:
+        why = f" ({err.reason})" if err.reason else ""
+        raise ApiError(410, "RESULT_EXPIRED", f"The rows of this statement were dropped to free memory{why}: run it again.") from None
     table = stored.result.table
     answer.manifest = Manifest(
         schema_=SchemaOut(columns=[ColumnOut(name=c.name, type_name=c.type) for c in snap.columns]),

@@ -2,7 +2,11 @@
 
 Each result is an Arrow table owned by one session and one user, addressed by an unguessable
 id (the id doubles as the download capability). Memory is bounded by a byte budget shared by
-all sessions, evicting the least recently used results first.
+all users: when it is full, the results evicted are those of the users holding more than a
+fair share of it (the budget divided by the users holding results), least recently used
+first, so one user's large results never push out everyone else's. Each session (a browser
+tab, an API statement, a chat) also keeps only its last few results. An evicted result's
+owner is told which limit evicted it.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+import logging
 import secrets
 import threading
 import time
@@ -23,10 +28,14 @@ import pyarrow.compute as pc
 from .sql import guard
 from .sql.engine import QueryResult
 
+log = logging.getLogger(__name__)
+
 #: Longest text shown in one grid cell; the full value is one click away.
 CELL_CHARS = 200
 #: Widest page sent to the browser: a very wide result shows its first columns (downloads have all).
 MAX_COLUMNS = 200
+#: How many evicted ids keep their reason (for "why is my result gone?"), newest kept.
+EVICTIONS_KEPT = 10_000
 
 
 @dataclass
@@ -52,14 +61,25 @@ class Page:
 
 
 class ResultNotFound(KeyError):
-    """The result expired (evicted) or belongs to someone else."""
+    """The result was evicted, or belongs to someone else. `reason` says why it was evicted
+    (only to its owner; empty otherwise)."""
+
+    def __init__(self, rid: str, reason: str = ""):
+        super().__init__(rid)
+        self.reason = reason
 
 
 class ResultStore:
     def __init__(self, *, max_bytes: int = 1024**3, per_session: int = 8):
         self._max_bytes = max_bytes
         self._per_session = per_session
-        self._items: OrderedDict[str, StoredResult] = OrderedDict()
+        self._items: OrderedDict[str, StoredResult] = OrderedDict()  # least recently used first
+        self._sizes: dict[str, int] = {}  # the bytes each item is counted for
+        self._by_session: dict[str, OrderedDict[str, None]] = {}
+        self._by_owner: dict[str, OrderedDict[str, None]] = {}
+        self._owner_bytes: dict[str, int] = {}
+        self._total = 0
+        self._evicted: OrderedDict[str, tuple[str, str]] = OrderedDict()  # id -> (owner, reason)
         self._lock = threading.Lock()
 
     def put(self, *, owner: str, session: str, sql: str, result: QueryResult) -> str:
@@ -67,44 +87,96 @@ class ResultStore:
         item = StoredResult(rid, owner, session, sql, result)
         with self._lock:
             self._items[rid] = item
-            mine = [k for k, v in self._items.items() if v.session == session]
-            for k in mine[: max(0, len(mine) - self._per_session)]:
-                del self._items[k]
-            self._evict_locked(keep=rid)
+            self._by_session.setdefault(session, OrderedDict())[rid] = None
+            self._by_owner.setdefault(owner, OrderedDict())[rid] = None
+            self._count_locked(rid, item.nbytes)
+            mine = self._by_session[session]
+            while len(mine) > self._per_session:
+                oldest = next(iter(mine))
+                self._evict_locked(oldest, f"each tab or statement keeps its last {self._per_session} results, and this was an older one")
+            self._fit_locked(keep=rid)
         return rid
 
-    def _evict_locked(self, keep: str) -> None:
-        total = sum(v.nbytes for v in self._items.values())
-        for k in list(self._items):
-            if total <= self._max_bytes:
-                break
-            if k == keep:
-                continue
-            total -= self._items.pop(k).nbytes
+    def _count_locked(self, rid: str, size: int) -> None:
+        owner = self._items[rid].owner
+        delta = size - self._sizes.get(rid, 0)
+        self._sizes[rid] = size
+        self._total += delta
+        self._owner_bytes[owner] = self._owner_bytes.get(owner, 0) + delta
+
+    def _remove_locked(self, rid: str) -> StoredResult:
+        item = self._items.pop(rid)
+        size = self._sizes.pop(rid)
+        self._total -= size
+        self._owner_bytes[item.owner] -= size
+        for index, key in ((self._by_session, item.session), (self._by_owner, item.owner)):
+            index[key].pop(rid, None)
+            if not index[key]:
+                del index[key]
+        if item.owner not in self._by_owner:
+            del self._owner_bytes[item.owner]
+        return item
+
+    def _evict_locked(self, rid: str, reason: str) -> None:
+        item = self._remove_locked(rid)
+        self._evicted[rid] = (item.owner, reason)
+        while len(self._evicted) > EVICTIONS_KEPT:
+            self._evicted.popitem(last=False)
+        # The id is a download capability: only its first characters go in the log.
+        log.info("result %s… of %s evicted (%s bytes): %s", rid[:4], item.owner, f"{item.nbytes:,}", reason)
+
+    def _fit_locked(self, keep: str) -> None:
+        """Evicts until the budget holds: from the user furthest over a fair share, their least
+        recently used result first; users within their share are never evicted for someone
+        else. The result just stored (`keep`, about to be shown) stays even when it alone is
+        over its share; it is then the first to go when anyone stores the next one."""
+        while self._total > self._max_bytes:
+            share = self._max_bytes // max(1, len(self._owner_bytes))
+            over = sorted((o for o, n in self._owner_bytes.items() if n > share),
+                          key=lambda o: self._owner_bytes[o] - share, reverse=True)
+            victim = next((r for o in over for r in self._by_owner[o] if r != keep), None)
+            if victim is None:
+                return
+            owner = self._items[victim].owner
+            users = len(self._owner_bytes)
+            why = (f"the server's result memory ({_size(self._max_bytes)}) was full, and this was your least recently "
+                   f"used result" if users == 1 else
+                   f"the server's result memory ({_size(self._max_bytes)}) was full, and your results held "
+                   f"{_size(self._owner_bytes[owner])}, more than a fair share ({_size(share)} for each of {users} users); "
+                   f"this was your least recently used one")
+            self._evict_locked(victim, why)
 
     def get(self, rid: str, *, owner: str) -> StoredResult:
         with self._lock:
             item = self._items.get(rid)
             if item is None or item.owner != owner:
-                raise ResultNotFound(rid)
+                evicted = self._evicted.get(rid) if item is None else None
+                raise ResultNotFound(rid, evicted[1] if evicted and evicted[0] == owner else "")
             self._items.move_to_end(rid)
+            self._by_session[item.session].move_to_end(rid)
+            self._by_owner[item.owner].move_to_end(rid)
             return item
 
     def discard(self, rid: str, *, owner: str) -> None:
         """Forgets a result nobody shows any more (a sorted copy replaced by another)."""
         with self._lock:
             if rid in self._items and self._items[rid].owner == owner:
-                del self._items[rid]
+                self._remove_locked(rid)
 
     def drop_session(self, session: str) -> None:
         with self._lock:
-            for k in [k for k, v in self._items.items() if v.session == session]:
-                del self._items[k]
+            for rid in list(self._by_session.get(session, ())):
+                self._remove_locked(rid)
 
     @property
     def nbytes(self) -> int:
         with self._lock:
-            return sum(v.nbytes for v in self._items.values())
+            return self._total
+
+    def usage(self) -> dict[str, int]:
+        """Bytes held per user (for figures and tests)."""
+        with self._lock:
+            return dict(self._owner_bytes)
 
     def page(
         self, rid: str, *, owner: str, offset: int, limit: int, sort: str | None = None, descending: bool = False
@@ -138,6 +210,9 @@ class ResultStore:
         with self._lock:
             item._order_cache.clear()  # keep one sort order per result: memory stays ~1x
             item._order_cache[key] = order
+            if item.id in self._items:  # the order counts against the budget too
+                self._count_locked(item.id, item.nbytes)
+                self._fit_locked(keep=item.id)
         return order
 
     def row(self, rid: str, *, owner: str, row: int, sort: str | None = None, descending: bool = False) -> list[tuple[str, str | None]]:
@@ -174,6 +249,13 @@ def sorted_sql(sql: str, column: str, descending: bool) -> str | None:
 def quote_identifier(name: str) -> str:
     """A Databricks identifier: backticks, with backticks inside doubled."""
     return "`" + name.replace("`", "``") + "`"
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if n >= scale:
+            return f"{n / scale:,.1f} {unit}".replace(".0 ", " ")
+    return f"{n:,} bytes"
 
 
 def format_value(value: Any, *, limit: int | None = CELL_CHARS) -> str:

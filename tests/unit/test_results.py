@@ -193,3 +193,86 @@ def test_discard_forgets_only_the_owners_result(store):
     store.discard(rid, owner="a")
     with pytest.raises(ResultNotFound):
         store.get(rid, owner="a")
+
+
+# --- the byte budget: a fair share for each user, and the reason for each eviction ---
+
+
+def big_table(n: int = 100_000) -> pa.Table:
+    return pa.table({"i": list(range(n))})  # 8 bytes a row
+
+
+def test_one_users_large_results_do_not_evict_another_users():
+    big = big_table()
+    store = ResultStore(max_bytes=4 * big.nbytes)
+    small = store.put(owner="ana", session="ana-tab", sql="q", result=result(pa.table({"i": [1]})))
+    hog = [store.put(owner="bo", session=f"bo-{i}", sql="q", result=result(big)) for i in range(10)]
+    assert store.get(small, owner="ana").owner == "ana"
+    assert store.nbytes <= 4 * big.nbytes
+    assert store.get(hog[-1], owner="bo")  # the newest stays, the oldest went
+    with pytest.raises(ResultNotFound) as gone:
+        store.get(hog[0], owner="bo")
+    assert "fair share" in gone.value.reason and "least recently used" in gone.value.reason
+    # Nobody else learns anything about someone's result, evicted or not.
+    with pytest.raises(ResultNotFound) as other:
+        store.get(hog[0], owner="ana")
+    assert other.value.reason == ""
+
+
+def test_the_user_furthest_over_their_share_is_evicted_first():
+    big = big_table()
+    store = ResultStore(max_bytes=6 * big.nbytes)
+    ana = [store.put(owner="ana", session=f"a{i}", sql="q", result=result(big)) for i in range(2)]
+    bo = [store.put(owner="bo", session=f"b{i}", sql="q", result=result(big)) for i in range(4)]
+    # Full (6 of 6). Ana holds 2 (under her share of 3), Bo 4: Bo's next result costs Bo.
+    store.put(owner="bo", session="b9", sql="q", result=result(big))
+    assert all(store.get(r, owner="ana") for r in ana)
+    with pytest.raises(ResultNotFound):
+        store.get(bo[0], owner="bo")
+    # Ana's next result also costs Bo, still over his share; none of Ana's go.
+    store.put(owner="ana", session="a9", sql="q", result=result(big))
+    assert all(store.get(r, owner="ana") for r in ana)
+    assert store.usage() == {"ana": 3 * big.nbytes, "bo": 3 * big.nbytes}
+
+
+def test_a_result_larger_than_a_share_is_shown_and_then_goes_first():
+    big = big_table()
+    store = ResultStore(max_bytes=2 * big.nbytes)
+    ana = store.put(owner="ana", session="a", sql="q", result=result(big))
+    huge = store.put(owner="bo", session="b", sql="q", result=result(big_table(300_000)))
+    # Ana is within her share: she keeps her result; Bo's huge one is kept to be shown.
+    assert store.get(ana, owner="ana") and store.get(huge, owner="bo")
+    store.put(owner="ana", session="a2", sql="q", result=result(pa.table({"i": [1]})))
+    with pytest.raises(ResultNotFound) as gone:
+        store.get(huge, owner="bo")
+    assert "fair share" in gone.value.reason
+    assert store.get(ana, owner="ana")
+    assert store.nbytes <= 2 * big.nbytes
+
+
+def test_a_tab_keeps_its_last_results_and_says_so():
+    store = ResultStore(per_session=2)
+    ids = [store.put(owner="a", session="s", sql="q", result=result(pa.table({"i": [i]}))) for i in range(3)]
+    with pytest.raises(ResultNotFound) as gone:
+        store.get(ids[0], owner="a")
+    assert "last 2 results" in gone.value.reason
+
+
+def test_a_sort_order_counts_against_the_budget():
+    big = big_table()
+    store = ResultStore()
+    rid = store.put(owner="a", session="s", sql="q", result=result(big))
+    before = store.nbytes
+    store.page(rid, owner="a", offset=0, limit=10, sort="i", descending=True)
+    assert store.nbytes > before
+    store.discard(rid, owner="a")
+    assert store.nbytes == 0 and store.usage() == {}
+
+
+def test_dropping_a_session_frees_its_bytes():
+    store = ResultStore()
+    for i in range(3):
+        store.put(owner="a", session="s", sql="q", result=result(pa.table({"i": [i]})))
+    keep = store.put(owner="a", session="t", sql="q", result=result(pa.table({"i": [9]})))
+    store.drop_session("s")
+    assert store.nbytes == store.get(keep, owner="a").nbytes
