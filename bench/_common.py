@@ -492,6 +492,30 @@ class Frame:
         self.t, self.size, self.text = t, size, text
 
 
+def delta_bytes(frames: list["Frame"]) -> dict[str, int]:
+    """Bytes of each state var in Reflex delta frames ("state.var" -> JSON bytes), plus
+    "(framing)" for the rest of each frame (event envelope, state names)."""
+    out: dict[str, int] = {}
+    for f in frames:
+        body = f.text[f.text.find("["):] if "[" in f.text else ""
+        try:
+            message = json.loads(body)
+        except ValueError:
+            out["(other)"] = out.get("(other)", 0) + f.size
+            continue
+        counted = 0
+        payload = message[1] if isinstance(message, list) and len(message) > 1 and isinstance(message[1], dict) else {}
+        for state, changes in (payload.get("delta") or {}).items():
+            short = state.rsplit("____", 1)[-1]
+            for var, value in changes.items():
+                n = len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+                key = f"{short}.{var.removesuffix('_rx_state_')}"
+                out[key] = out.get(key, 0) + n
+                counted += n
+        out["(framing)"] = out.get("(framing)", 0) + f.size - counted
+    return out
+
+
 class AppPage:
     """The workbench page in a browser context with the websocket hook and the timer.
 
@@ -505,10 +529,15 @@ class AppPage:
         self.page = self.context.new_page()
         self.page.set_default_timeout(30_000)
         self.frames: list[Frame] = []
-        self.page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+        self.sent: list[str] = []
+        self.page.on("websocket", self._socket)
         self.page.goto(url + "/")
         self.page.wait_for_selector("#backend-label:not(:empty)")
         install_timer(self.page)
+
+    def _socket(self, ws) -> None:
+        ws.on("framereceived", self._frame)
+        ws.on("framesent", lambda payload: self.sent.append(payload if isinstance(payload, str) else bytes(payload).decode("utf-8", "replace")))
 
     def _frame(self, payload) -> None:
         if isinstance(payload, str):
@@ -520,20 +549,21 @@ class AppPage:
         self.frames.append(Frame(time.monotonic(), len(data), text))
 
     def prepare(self, sql: str) -> None:
-        """Fills the editor and waits until the server has echoed the new text back."""
+        """Fills the editor and waits until the new text has gone to the server (the editor
+        sends its text and never gets it back) and the server has had time to take it."""
         page = self.page
-        mark = len(self.frames)
-        echoed = json.dumps(sql, ensure_ascii=False)[1:-1]  # as it appears inside a JSON delta
+        mark = len(self.sent)
+        sent = json.dumps(sql, ensure_ascii=False)[1:-1]  # as it appears inside the event's JSON
         page.locator("#sql-editor .cm-content").fill(sql)
         page.locator("#sql-editor .cm-content").blur()
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
-            if any(echoed in f.text for f in self.frames[mark:]):
+            if any(sent in f for f in self.sent[mark:]):
                 break
             page.wait_for_timeout(20)
         else:
-            page.wait_for_timeout(400)  # no echo seen: give the debounce its time
-        page.wait_for_timeout(50)
+            raise RuntimeError("the editor's text never reached the server")
+        page.wait_for_timeout(100)
 
     def wait_idle(self, timeout_ms: float = 120_000) -> None:
         self.page.wait_for_selector("#cancel-button", state="detached", timeout=timeout_ms)
