@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ..state.history import HistoryState
+from ..state.history import SLOTS, HistoryState, slot_name
 
 
-def _run(r: rx.Var) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(r["when"], white_space="nowrap"),
-        rx.table.cell(rx.badge(r["status"], color_scheme=rx.match(r["status"], ("ok", "green"), ("cancelled", "gray"), "red"))),
-        rx.table.cell(r["rows"]),
-        rx.table.cell(r["duration"]),
-        rx.table.cell(rx.text(r["sql"], font_family="var(--code-font-family)", size="1")),
-        rx.table.cell(rx.button("Open", size="1", variant="soft", on_click=HistoryState.reopen(r["id"]))),
+def _run(k: int) -> rx.Component:
+    # Slot k of the ring (state/history.py), placed by CSS `order`: a new run rewrites one
+    # slot and `newest`, and the rows move without their contents being sent again.
+    r = getattr(HistoryState, slot_name(k))
+    return rx.cond(
+        r["id"] != "",
+        rx.el.tr(
+            rx.el.td(r["when"].to(str), white_space="nowrap"),
+            rx.el.td(rx.badge(r["status"], color_scheme=rx.match(r["status"], ("ok", "green"), ("cancelled", "gray"), "red"))),
+            rx.el.td(r["rows"].to(str)),
+            rx.el.td(r["duration"].to(str)),
+            rx.el.td(r["sql"].to(str), class_name="history-sql"),
+            rx.el.td(rx.button("Open", size="1", variant="soft", on_click=HistoryState.reopen(r["id"]))),
+            style={"order": (HistoryState.newest * -1 + (k + SLOTS)) % SLOTS},
+        ),
     )
 
 
@@ -35,11 +42,10 @@ def history_panel() -> rx.Component:
         rx.cond(HistoryState.saved.length() > 0, rx.vstack(rx.foreach(HistoryState.saved, _saved), width="100%", spacing="1"),
                 rx.text("None yet: use Save next to Run.", size="2", color="var(--gray-10)")),
         rx.heading("Recent queries", size="3", margin_top="1em"),
-        rx.table.root(
-            rx.table.header(rx.table.row(*(rx.table.column_header_cell(h) for h in ("When (UTC)", "Status", "Rows", "Time", "SQL", "")))),
-            rx.table.body(rx.foreach(HistoryState.runs, _run)),
-            size="1",
-            width="100%",
+        rx.el.table(
+            rx.el.thead(rx.el.tr(*(rx.el.th(h) for h in ("When (UTC)", "Status", "Rows", "Time", "SQL", "")))),
+            rx.el.tbody(*(_run(k) for k in range(SLOTS))),
+            class_name="history-table",
             id="history-table",
         ),
         width="100%",

@@ -51,18 +51,21 @@ class HistoryStore:
         SQLModel.metadata.create_all(self.engine, tables=[QueryRun.__table__, SavedQuery.__table__])
         self._lock = threading.Lock()  # SQLite allows one writer; serialise ours
 
-    def record(self, user: str, sql: str, *, duration_ms: int, rows: int, truncated: bool, status: str, error: str = "") -> None:
-        with self._lock, Session(self.engine) as s:
-            s.add(QueryRun(user=user, sql=sql[:MAX_SQL_CHARS], duration_ms=duration_ms, rows=rows,
-                           truncated=truncated, status=status, error=error[:2000]))
+    def record(self, user: str, sql: str, *, duration_ms: int, rows: int, truncated: bool, status: str, error: str = "") -> QueryRun:
+        """Adds a run to the user's history and returns it (with its id and time)."""
+        with self._lock, Session(self.engine, expire_on_commit=False) as s:
+            run = QueryRun(user=user, sql=sql[:MAX_SQL_CHARS], duration_ms=duration_ms, rows=rows,
+                           truncated=truncated, status=status, error=error[:2000])
+            s.add(run)
             s.commit()
             old = s.exec(
                 select(QueryRun.id).where(QueryRun.user == user).order_by(QueryRun.id.desc()).offset(HISTORY_KEEP)  # type: ignore[union-attr]
             ).all()
             if old:
-                for run in s.exec(select(QueryRun).where(QueryRun.id.in_(old))):  # type: ignore[union-attr]
-                    s.delete(run)
+                for stale in s.exec(select(QueryRun).where(QueryRun.id.in_(old))):  # type: ignore[union-attr]
+                    s.delete(stale)
                 s.commit()
+        return run
 
     def recent(self, user: str, limit: int = 50) -> list[QueryRun]:
         with Session(self.engine) as s:
