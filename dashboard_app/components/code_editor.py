@@ -13,6 +13,7 @@ time, and the page then loads nothing from elsewhere.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import reflex as rx
@@ -114,6 +115,18 @@ def _server_completion(completion: Var) -> str:
             f"setTimeout(() => startCompletion(view), 0); return {{}}; }})")
 
 
+def _memo(expr: Var, deps: list[Var]) -> Var:
+    """`expr` evaluated again only when one of `deps` changes (React's useMemo). CodeMirror
+    reconfigures itself, and reports the cursor again, whenever it gets a new extensions array
+    or setup object, and every update of the editor's state would otherwise build new ones."""
+    code = str(expr)
+    name = "cm_memo_" + hashlib.sha1(code.encode()).hexdigest()[:12]
+    hook = f"const {name} = useMemo(() => ({code}), [{', '.join(str(d) for d in deps)}]);"
+    needs = VarData.merge(expr._get_all_var_data(), *(d._get_all_var_data() for d in deps))
+    return Var(_js_expr=name, _var_type=expr._var_type,
+               _var_data=VarData(hooks={hook: needs}, imports={"react": ["useMemo"]}))
+
+
 def extensions(language: str, *, completion: Var | None = None, error_at: Var | None = None) -> Var:
     """The editor's extensions for `language`: its highlighting (SQL with the server's
     completion), the page's keys, and the mark of an engine error."""
@@ -129,7 +142,8 @@ def extensions(language: str, *, completion: Var | None = None, error_at: Var | 
     if error_at is not None:
         parts.append(f"...{_error_mark(error_at)}")
         data.append(error_at._get_all_var_data())
-    return Var(_js_expr="[" + ", ".join(parts) + "]", _var_type=list[Any], _var_data=VarData.merge(*data))
+    deps = [v for v in (completion, error_at) if v is not None]
+    return _memo(Var(_js_expr="[" + ", ".join(parts) + "]", _var_type=list[Any], _var_data=VarData.merge(*data)), deps)
 
 
 def code_editor(
@@ -143,7 +157,7 @@ def code_editor(
         exts = extensions(language, completion=completion, error_at=error_at)
     else:
         # A language known only at run time (the file editor): one branch per mode.
-        exts = rx.match(language, *((name, extensions(name)) for name in LANG_PACKAGES), extensions("text"))
+        exts = _memo(rx.match(language, *((name, extensions(name)) for name in LANG_PACKAGES), extensions("text")), [language])
     events = {k: v for k, v in (("on_statistics", on_cursor), ("on_key_down", on_key_down)) if v is not None}
     editor = CodeMirror.create(
         value=value,
@@ -155,9 +169,9 @@ def code_editor(
         width="100%",
         placeholder=placeholder,
         editable=editable,
-        basic_setup={"lineNumbers": True, "bracketMatching": True, "history": True, "searchKeymap": True,
-                     # With the server's completion, that one only (one autocompletion config).
-                     "autocompletion": completion is None, "highlightActiveLine": True, "foldGutter": False},
+        basic_setup=_memo(Var.create({"lineNumbers": True, "bracketMatching": True, "history": True, "searchKeymap": True,
+                                      # With the server's completion, that one only (one autocompletion config).
+                                      "autocompletion": completion is None, "highlightActiveLine": True, "foldGutter": False}), []),
         **({"key": key} if key is not None else {}),
     )
     return rx.box(editor, id=id, width="100%", class_name="code-editor",
