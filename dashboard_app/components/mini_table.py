@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from .cell import cell_value
+
 
 def mini_table(columns: rx.Var, rows: rx.Var, **box_props) -> rx.Component:
     return rx.box(
@@ -14,7 +16,7 @@ def mini_table(columns: rx.Var, rows: rx.Var, **box_props) -> rx.Component:
                 rx.foreach(
                     rows.to(list[list[str | None]]),
                     lambda row: rx.el.tr(
-                        rx.foreach(row, lambda cell: rx.el.td(rx.cond(cell.is_none(), rx.el.span("NULL", class_name="null-cell"), cell.to(str))))
+                        rx.foreach(row, lambda cell: rx.el.td(cell_value(cell)))
                     ),
                 )
             ),

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_base.event import EventHandler
+from reflex_base.vars.base import Var
 
 from ..state.query import QueryState
 from ..state.results import ResultsState
+from .cell import cell_value
 from .engine_sql import engine_sql
 from .pin_dialog import pin_button
 
@@ -24,18 +27,17 @@ def _header_cell(col: rx.Var) -> rx.Component:
     )
 
 
-def _row(row: rx.Var, index: rx.Var) -> rx.Component:
-    # Plain elements styled by one stylesheet rule, and one click handler per row: a page of
-    # 1,000 cells renders in a few milliseconds. A click shows the row with every value in full.
-    return rx.el.tr(
-        rx.el.td(ResultsState.first_row + index + 1, class_name="row-number"),
-        rx.foreach(
-            row.to(list[str | None]),
-            lambda cell: rx.el.td(rx.cond(cell.is_none(), rx.el.span("NULL", class_name="null-cell"), cell.to(str))),
-        ),
-        on_click=ResultsState.show_row(index),
-        title="Show this row in full",
-    )
+def _row_of_click(event: Var) -> tuple[Var[int]]:
+    # The page index of the clicked row (its data-row), -1 outside the rows.
+    return (Var(_js_expr=f"Number({event}?.target?.closest?.('tr[data-row]')?.dataset?.row ?? -1)").to(int),)
+
+
+class PageRows(rx.el.Tbody):
+    """The page's rows, as the server wrote them (services/grid_html.py); one click handler
+    for all of them, which shows the clicked row with every value in full."""
+
+    dangerouslySetInnerHTML: Var[dict[str, str]]  # noqa: N815 - React's own prop name
+    on_click: EventHandler[_row_of_click]
 
 
 def pager() -> rx.Component:
@@ -73,8 +75,9 @@ def downloads() -> rx.Component:
         )
 
     return rx.hstack(
-        link("CSV", ResultsState.csv_url, "download-csv"),
-        link("Parquet", ResultsState.parquet_url, "download-parquet"),
+        # Built in the page from the id: a run sends the id once, not two URLs beside it.
+        link("CSV", "/api/results/" + ResultsState.result_id + "/download?format=csv", "download-csv"),
+        link("Parquet", "/api/results/" + ResultsState.result_id + "/download?format=parquet", "download-parquet"),
         spacing="2",
     )
 
@@ -84,7 +87,7 @@ def row_dialog() -> rx.Component:
         value = item["value"]
         return rx.el.tr(
             rx.el.th(item["name"].to(str)),
-            rx.el.td(rx.cond(value.is_none(), rx.el.span("NULL", class_name="null-cell"), value.to(str))),
+            rx.el.td(cell_value(value)),
         )
 
     return rx.dialog.root(
@@ -140,7 +143,11 @@ def _result_view() -> rx.Component:
         rx.box(
             rx.el.table(
                 rx.el.thead(rx.el.tr(rx.el.th("#", class_name="row-number"), rx.foreach(ResultsState.columns, _header_cell))),
-                rx.el.tbody(rx.foreach(ResultsState.rows, _row)),
+                PageRows.create(
+                    on_click=ResultsState.show_row,
+                    dangerouslySetInnerHTML={"__html": ResultsState.rows_html},
+                    title="Show this row in full",
+                ),
                 class_name="result-grid",
                 id="results-table",
             ),
@@ -148,6 +155,7 @@ def _result_view() -> rx.Component:
             overflow_x="auto",
             max_height="60vh",
             overflow_y="auto",
+            class_name="result-scroll",
         ),
         engine_sql(ResultsState.engine_sql, "result-engine-sql"),
         row_dialog(),

@@ -14,9 +14,18 @@ class AppState(rx.State):
     backend_label: str = ""
     read_only: bool = False
 
+    def _assign(self, **values) -> None:
+        """Sets only the vars whose value changes: an assignment sends the var to the page
+        even when its value stays the same."""
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
+
     def _identity(self) -> Identity:
         """The caller, from the websocket's headers; never stored in a public var."""
-        return resolve_identity(services().settings, self.router.headers.raw_headers)
+        settings = services().settings
+        # Headers count only inside a Databricks App; reading them costs as much as a page flip.
+        return resolve_identity(settings, self.router.headers.raw_headers if settings.is_databricks_app else {})
 
     @rx.event
     def load_header(self):

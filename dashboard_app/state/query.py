@@ -250,10 +250,11 @@ class QueryState(AppState):
     # --- running ---
     def _begin(self) -> None:
         """Shows the run as started in the same update that accepted it."""
-        self.running, self.elapsed = True, 0.0
-        self.error, self.notice, self.error_line = "", "", 0
-        self.error_column, self.error_engine_sql = 0, ""
-        self.statements, self.selected = [], -1
+        self._clear_messages()
+        self._assign(running=True, elapsed=0.0, statements=[], selected=-1)
+
+    def _clear_messages(self) -> None:
+        self._assign(error="", notice="", error_line=0, error_column=0, error_engine_sql="")
 
     async def _launch(self, parts: list[str], *, confirmed: bool):
         """Queues `parts` for start_run. Runs under the state lock, as does the end of a run,
@@ -290,8 +291,7 @@ class QueryState(AppState):
     async def _run_text(self, text: str, base: int):
         if not text.strip():
             return
-        self.error, self.notice, self.error_line = "", "", 0
-        self.error_column, self.error_engine_sql = 0, ""
+        self._clear_messages()
         size = len(text.encode("utf-8"))
         if size > MAX_SQL_BYTES:
             self.error = f"The query is {size:,} bytes; the limit is {MAX_SQL_BYTES:,} (1 MB)."
@@ -419,10 +419,7 @@ class QueryState(AppState):
                         self.error_at = _mark(self._sql, offsets[index] if index < len(offsets) else 0, err.line, err.column)
                         self.error_engine_sql = err.engine_sql
                         self._end(token, started)
-                    await asyncio.to_thread(
-                        svc.history.record, identity.user, stmt, duration_ms=0, rows=0, truncated=False,
-                        status=status, error=str(err),
-                    )
+                    await self._record(identity.user, stmt, duration_ms=0, rows=0, truncated=False, status=status, error=str(err))
                     break
                 rid = svc.results.put(owner=identity.user, session=token, sql=stmt, result=result)
                 summary.update(rows=f"{result.row_count:,}{'+' if result.truncated else ''}", time=f"{result.elapsed_s:.2f} s", id=rid)
@@ -434,15 +431,21 @@ class QueryState(AppState):
                     if last:
                         self._end(token, started)  # the rows and the end of the run in one update
                 # History is written after the rows are on their way.
-                await asyncio.to_thread(
-                    svc.history.record, identity.user, stmt, duration_ms=int(result.elapsed_s * 1000),
-                    rows=result.row_count, truncated=result.truncated, status="ok",
-                )
+                await self._record(identity.user, stmt, duration_ms=int(result.elapsed_s * 1000),
+                                   rows=result.row_count, truncated=result.truncated, status="ok")
         finally:
             async with self:
                 if RUNNING.get(token) is scope:
                     self._end(token, started)
         return QueryState.after_run
+
+    async def _record(self, user: str, stmt: str, **run: Any) -> None:
+        """Writes the run to the history, and adds it to the panel: one entry, not the list."""
+        from .history import HistoryState
+
+        recorded = await asyncio.to_thread(services().history.record, user, stmt, **run)
+        async with self:
+            (await self.get_state(HistoryState))._add(recorded)
 
     def _end(self, token: str, started: float) -> None:
         """The end of a run: the tab may start another. Called under the state lock."""
@@ -450,17 +453,15 @@ class QueryState(AppState):
         self._finish(started)
 
     def _finish(self, started: float) -> None:
-        self.running = False
-        self.elapsed = round(time.perf_counter() - started, 1)
+        self._assign(running=False, elapsed=round(time.perf_counter() - started, 1))
 
     @rx.event
     def after_run(self):
-        """Lets other panels (history, chart) refresh once a run ends."""
+        """Lets the chart follow the new result (when its tab is open) once a run ends."""
         from .chart import ChartState
-        from .history import HistoryState
 
         # The warehouse may have started (or stopped) meanwhile: show its state again.
-        return [HistoryState.load, ChartState.result_changed, WarehouseState.load]
+        return [ChartState.result_changed, WarehouseState.refresh]
 
     @rx.event
     def cancel(self):

@@ -7,25 +7,32 @@ timer ticks never touch it. Rows stay in the process-level ResultStore.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 
+import pyarrow as pa
 import reflex as rx
 
 from ..backend import services
+from ..services import grid_html
 from ..services.results import MAX_COLUMNS, Page, ResultNotFound, sorted_sql
 from ..services.sql import gate
 from ..services.sql.engine import CancelScope, QueryCancelled, QueryError, QueryResult
 from .base import AppState
 from .warehouse import WarehouseState
 
-EXPIRED = "This result has expired from the server's memory: run the query again."
+def expired(err: ResultNotFound) -> str:
+    """What the page says of a result no longer in the server's memory, and why it went."""
+    why = f" ({err.reason})" if err.reason else ""
+    return f"This result is no longer in the server's memory{why}: run the query again."
 TICK_S = 0.1  # the running timer, as the editor's
+INLINE_CELLS = 2_000  # a page up to this many plain cells is formatted on the event loop
 
 
 class ResultsState(AppState):
     result_id: str = ""
     columns: list[dict[str, str]] = []
-    rows: list[list[str | None]] = []
+    rows_html: str = ""  # the page's rows as <tr> elements (services/grid_html.py)
     page: int = 0
     total_rows: int = 0
     truncated: bool = False
@@ -46,6 +53,8 @@ class ResultsState(AppState):
     _source_truncated: bool = False
     _source_columns: list[str] = []
     _engine_sorted: bool = False  # the shown rows are already in order: page them as they are
+    _plain: bool = False  # no nested or binary columns: a page formats quickly
+    _page_rows: int = 0  # rows on the shown page
     _sort_job: list[str] = []  # [sql, column, "asc" | "desc"] for sort_in_engine
 
     # One row in full, on demand (the grid shortens long values).
@@ -56,10 +65,6 @@ class ResultsState(AppState):
     @rx.var
     def page_count(self) -> int:
         return max(1, -(-self.total_rows // services().settings.page_size))
-
-    @rx.var
-    def first_row(self) -> int:
-        return self.page * services().settings.page_size
 
     @rx.var
     def row_summary(self) -> str:
@@ -77,36 +82,34 @@ class ResultsState(AppState):
             text += f" · showing the first {len(self.columns):,} of {self.all_columns:,} columns (downloads have all)"
         return text + f" · {self.duration:.2f} s"
 
-    @rx.var
-    def csv_url(self) -> str:
-        return f"/api/results/{self.result_id}/download?format=csv" if self.result_id else ""
-
-    @rx.var
-    def parquet_url(self) -> str:
-        return f"/api/results/{self.result_id}/download?format=parquet" if self.result_id else ""
-
     def _show(self, rid: str, result: QueryResult, page: Page, *, sorted_by: tuple[str, bool] | None = None) -> None:
         """Shows a new result, or (`sorted_by`) the engine-sorted copy of the current one."""
-        self.result_id, self.error, self.sort_note = rid, "", ""
-        self.columns = [{"name": c.name, "type": c.type} for c in result.columns[:MAX_COLUMNS]]
-        self.all_columns = len(result.columns)
-        self.rows = page.rows
-        self.page, self.page_input = 0, "1"
-        self.total_rows = result.row_count
-        self.truncated = result.truncated
-        self.row_limit = result.row_limit
+        self._assign(
+            result_id=rid, error="", sort_note="",
+            columns=[{"name": c.name, "type": c.type} for c in result.columns[:MAX_COLUMNS]],
+            all_columns=len(result.columns), page=0, page_input="1", total_rows=result.row_count,
+            truncated=result.truncated, row_limit=result.row_limit, engine_sql=result.engine_sql,
+        )
+        self._set_rows(page.rows, 0)
         self.duration = result.elapsed_s
-        self.engine_sql = result.engine_sql
+        self._plain = not any(pa.types.is_nested(t) or pa.types.is_binary(t) or pa.types.is_large_binary(t)
+                              for t in result.table.schema.types)
         if sorted_by is not None:
-            (self.sort_col, self.sort_desc), self._engine_sorted = sorted_by, True
+            self._assign(sort_col=sorted_by[0], sort_desc=sorted_by[1])
+            self._engine_sorted = True
             return
-        self.sort_col, self.sort_desc, self._engine_sorted = "", False, False
+        self._assign(sort_col="", sort_desc=False)
+        self._engine_sorted = False
         try:
             sql = services().results.get(rid, owner=self._identity().user).sql
         except ResultNotFound:
             sql = ""
         self._source_id, self._source_sql, self._source_truncated = rid, sql, result.truncated
         self._source_columns = [c.name for c in result.columns]
+
+    def _set_rows(self, rows: list[list[str | None]], first_row: int) -> None:
+        self.rows_html = grid_html.page_rows(rows, first_row)
+        self._page_rows = len(rows)
 
     def _page_sort(self) -> tuple[str | None, bool]:
         # Rows sorted by the engine are paged as they came (an in-memory sort would move NULLs).
@@ -118,8 +121,8 @@ class ResultsState(AppState):
         try:
             item = svc.results.get(rid, owner=self._identity().user)
             page = await asyncio.to_thread(svc.results.page, rid, owner=item.owner, offset=0, limit=svc.settings.page_size)
-        except ResultNotFound:
-            self.error = EXPIRED
+        except ResultNotFound as err:
+            self.error = expired(err)
             return False
         self._show(rid, item.result, page)
         return True
@@ -131,17 +134,18 @@ class ResultsState(AppState):
         size = svc.settings.page_size
         page = max(0, min(page, max(0, -(-self.total_rows // size) - 1)))
         sort, descending = self._page_sort()
+        fetch = functools.partial(svc.results.page, self.result_id, owner=self._identity().user, offset=page * size,
+                                  limit=size, sort=sort, descending=descending)
         try:
-            data = await asyncio.to_thread(
-                svc.results.page, self.result_id, owner=self._identity().user, offset=page * size, limit=size,
-                sort=sort, descending=descending,
-            )
-        except ResultNotFound:
-            self.error = EXPIRED
+            # A page of plain values in the query's order formats in well under a millisecond:
+            # here, without the hand-off to a thread; a sort or nested values go to one.
+            quick = self._plain and not sort and size * len(self.columns) <= INLINE_CELLS
+            data = fetch() if quick else await asyncio.to_thread(fetch)
+        except ResultNotFound as err:
+            self.error = expired(err)
             return
-        self.rows = data.rows
-        self.page = page
-        self.page_input = str(page + 1)
+        self._set_rows(data.rows, page * size)
+        self._assign(page=page, page_input=str(page + 1))
 
     @rx.event
     async def next_page(self):
@@ -279,7 +283,7 @@ class ResultsState(AppState):
 
     @rx.event
     async def show_row(self, row: int):
-        if not self.result_id or type(row) is not int or not 0 <= row < len(self.rows):
+        if not self.result_id or type(row) is not int or not 0 <= row < self._page_rows:
             return
         absolute = self.page * services().settings.page_size + row
         sort, descending = self._page_sort()

@@ -37,15 +37,20 @@ class WarehouseState(AppState):
         except QueryError as err:
             self.error = str(err)
             return
-        self.available = bool(found)
+        self._assign(available=bool(found))
         if not found:
             return
-        self.error = ""
-        self.backend_label = engine.label  # now names the warehouse, not just its id
-        self.options = [{"id": w.id, "name": w.name or w.id, "state": str(w.state or "UNKNOWN")} for w in found]
+        self._assign(error="", backend_label=engine.label,  # now names the warehouse, not just its id
+                     options=[{"id": w.id, "name": w.name or w.id, "state": str(w.state or "UNKNOWN")} for w in found])
         default = getattr(engine, "warehouse_id", "")
         if not any(w["id"] == self.selected for w in self.options):
             self.selected = default if any(w["id"] == default for w in self.options) else self.options[0]["id"]
+
+    @rx.event
+    async def refresh(self):
+        """The warehouses' states again, after a run; nothing to do on a backend without them."""
+        if self.available:
+            await self.load()
 
     @rx.event
     async def select(self, warehouse_id: str):

@@ -20,9 +20,8 @@ from playwright.sync_api import expect
 
 import dashboard_app.state as state_pkg
 from dashboard_app.state.base import AppState
-from dashboard_app.state.history import HistoryState
+from dashboard_app.state.history import SLOTS, HistoryState, slot_name
 from dashboard_app.state.query import QueryState
-from dashboard_app.state.results import ResultsState
 
 from .conftest import isolated_project, start_app, stop_app
 from .state_socket import StateSocket
@@ -123,7 +122,7 @@ def run_sql(sock: StateSocket, sql: str, *, confirm: bool = False) -> None:
 
 def crafted_tables(sock: StateSocket) -> str:
     run_sql(sock, COUNT_SQL)
-    rows = sock.latest(ResultsState, "rows")
+    rows = sock.grid_rows()
     assert rows and len(rows) == 1, rows
     return rows[0][0]
 
@@ -165,7 +164,7 @@ def test_read_only_mode_holds_against_crafted_events(read_only_app):
         owner.send(HistoryState, "save")
         owner.wait_for(lambda: bool(owner.latest(HistoryState, "saved")))
         ids = [str(s["id"]) for s in owner.latest(HistoryState, "saved")]
-        ids += [str(r["id"]) for r in owner.latest(HistoryState, "runs", [])]
+        ids += [r["id"] for r in (owner.latest(HistoryState, slot_name(k), {}) for k in range(SLOTS)) if r.get("id")]
         assert ids
 
         sent = battery(intruder, hostile_strings(tmp, ids), skip=set())
@@ -186,7 +185,7 @@ def test_read_only_mode_holds_against_crafted_events(read_only_app):
         assert [s["name"] for s in owner.latest(HistoryState, "saved")] == ["owner-saved"]
         # The app still serves everyone.
         run_sql(owner, "SELECT 41 + 1 AS answer")
-        assert owner.latest(ResultsState, "rows") == [["42"]]
+        assert owner.grid_rows() == [["42"]]
     finally:
         owner.close()
         intruder.close()
@@ -217,7 +216,7 @@ def test_run_again_right_after_a_run_ends_is_never_stuck(app):
     try:
         for i in range(15):
             run_sql(sock, f"SELECT {i} AS i")
-            assert sock.latest(ResultsState, "rows") == [[str(i)]]
+            assert sock.grid_rows() == [[str(i)]]
         assert sock.latest(QueryState, "running") is False
     finally:
         sock.close()
