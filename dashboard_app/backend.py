@@ -155,7 +155,7 @@ def services() -> Services:
     svc = Services(
         settings=settings,
         engine=build_engine(settings),
-        results=ResultStore(),
+        results=ResultStore(max_bytes=settings.result_memory_mb * 1024**2),
         history=HistoryStore(settings.effective_db_url),
     )
     if not settings.uses_databricks and settings.chat_model_configured:

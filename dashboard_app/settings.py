@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(1024 * 1024, alias="APP_MAX_FILE_BYTES", ge=1, le=64 * 1024 * 1024)
     query_timeout_s: float = Field(300.0, alias="APP_QUERY_TIMEOUT_SECONDS", gt=0, le=48 * 3600)
     page_size: int = Field(100, alias="APP_PAGE_SIZE", ge=10, le=1000)
+    # Results held for the grid, downloads and the API: one budget, a fair share per user.
+    result_memory_mb: int = Field(1024, alias="APP_RESULT_MEMORY_MB", ge=1, le=1024 * 1024)
     read_only: bool = Field(False, alias="APP_READ_ONLY")
     # A warehouse runs a handful of statements at once per user: a dashboard's tiles share these.
     dashboard_concurrency: int = Field(4, alias="APP_DASHBOARD_CONCURRENCY", ge=1, le=32)

@@ -292,3 +292,38 @@ def test_the_previous_result_is_dimmed_while_a_new_query_runs(page: Page):
     expect(page.locator("#query-error")).to_contain_text("cancelled")
     expect(label).to_have_count(0)
     expect(view).to_have_css("opacity", "1")
+
+
+def test_a_run_adds_one_entry_to_the_history_panel_and_sends_only_that(browser, app):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    received: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: received.append(f if isinstance(f, str) else f.decode("utf-8", "replace"))))
+    try:
+        page.goto(app.url + "/")
+        page.wait_for_selector("#backend-label:not(:empty)")
+        run(page, "SELECT 'hist_first_5521' AS m")
+        expect(page.locator("#results-table")).to_contain_text("hist_first_5521")
+        page.locator("#history-tab").click()
+        rows = page.locator("#history-table tbody tr")
+        expect(rows.first).to_contain_text("hist_first_5521")
+        mark = len(received)
+        run(page, "SELECT 'hist_second_5521' AS m")
+        # Newest first, the earlier run right below it: the rows moved, nothing was lost.
+        expect(rows.first).to_contain_text("hist_second_5521")
+        expect(rows.nth(1)).to_contain_text("hist_first_5521")
+        wait_idle(page)
+        page.wait_for_timeout(300)
+        after = "".join(received[mark:])
+        # The run sent its own entry, in one slot; the earlier entry was not sent again.
+        assert re.search(r'"run_\d+_rx_state_":\{"id":"\d+","sql":"SELECT \'hist_second_5521\' AS m"', after), after[-2000:]
+        assert "hist_first_5521" not in after
+        # A new page load shows the same list, in the same order.
+        page.reload()
+        page.wait_for_selector("#backend-label:not(:empty)")
+        page.locator("#history-tab").click()
+        expect(rows.first).to_contain_text("hist_second_5521")
+        expect(rows.nth(1)).to_contain_text("hist_first_5521")
+    finally:
+        context.close()
