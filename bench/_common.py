@@ -226,7 +226,7 @@ def status_kb(pid: int, field: str) -> int:
 TIMER_JS = r"""
 () => {
   if (window.__bench) return true;
-  const b = { t0: null, t1: null, armed: false, clickSel: "", watchSel: "", expected: "", mode: "", before: null };
+  const b = { t0: null, t1: null, t2: null, armed: false, clickSel: "", watchSel: "", expected: "", mode: "", before: null };
   const text = () => { const el = document.querySelector(b.watchSel); return el ? el.textContent : null; };
   const check = () => {
     if (!b.armed || b.t0 === null) return;
@@ -235,10 +235,19 @@ TIMER_JS = r"""
     const ok = b.mode === "equals" ? t === b.expected
              : b.mode === "includes" ? t.includes(b.expected)
              : t !== b.before;  // "changes"
-    if (ok) { b.t1 = performance.now(); b.armed = false; }
+    if (ok) {
+      b.t1 = performance.now(); b.armed = false;
+      // Painted: the frame after the change has been drawn. A task posted from the next
+      // animation frame runs once that frame's style, layout and paint are done.
+      requestAnimationFrame(() => {
+        const ch = new MessageChannel();
+        ch.port1.onmessage = () => { b.t2 = performance.now(); };
+        ch.port2.postMessage(0);
+      });
+    }
   };
   b.arm = (clickSel, watchSel, expected, mode) => {
-    b.t0 = null; b.t1 = null; b.clickSel = clickSel; b.watchSel = watchSel;
+    b.t0 = null; b.t1 = null; b.t2 = null; b.clickSel = clickSel; b.watchSel = watchSel;
     b.expected = expected; b.mode = mode; b.before = null;
     b.before = text();
     b.armed = true;
@@ -329,6 +338,13 @@ def timed_click(page, click_sel: str, watch_sel: str, expected: str, mode: str, 
     if value is None:
         raise RuntimeError("in-page timer did not record both ends")
     return float(value)
+
+
+def painted_ms(page, timeout_ms: float = 10_000) -> float:
+    """For the last timed click: ms from the click until the frame showing the change was
+    drawn (style, layout and paint included), which the DOM-change figure leaves out."""
+    page.wait_for_function("() => window.__bench.t2 !== null", polling=10, timeout=timeout_ms)
+    return float(page.evaluate("() => window.__bench.t2 - window.__bench.t0"))
 
 
 def launch_browser(playwright):

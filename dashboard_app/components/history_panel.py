@@ -4,24 +4,29 @@ from __future__ import annotations
 
 import reflex as rx
 
+from reflex_base.vars.base import Var, VarData
+
 from ..state.history import SLOTS, HistoryState, slot_name
 
 
-def _run(k: int) -> rx.Component:
-    # Slot k of the ring (state/history.py), placed by CSS `order`: a new run rewrites one
-    # slot and `newest`, and the rows move without their contents being sent again.
-    r = getattr(HistoryState, slot_name(k))
-    return rx.cond(
-        r["id"] != "",
-        rx.el.tr(
-            rx.el.td(r["when"].to(str), white_space="nowrap"),
-            rx.el.td(rx.badge(r["status"], color_scheme=rx.match(r["status"], ("ok", "green"), ("cancelled", "gray"), "red"))),
-            rx.el.td(r["rows"].to(str)),
-            rx.el.td(r["duration"].to(str)),
-            rx.el.td(r["sql"].to(str), class_name="history-sql"),
-            rx.el.td(rx.button("Open", size="1", variant="soft", on_click=HistoryState.reopen(r["id"]))),
-            style={"order": (HistoryState.newest * -1 + (k + SLOTS)) % SLOTS},
-        ),
+def _runs_newest_first() -> Var:
+    """The ring's slots (state/history.py) in the order the panel lists them, newest first,
+    put together in the page: a new run sends one slot, and the rows follow it in order."""
+    slots = [getattr(HistoryState, slot_name(k)) for k in range(SLOTS)]
+    expr = (f"((s, n) => s.slice(n).concat(s.slice(0, n)).filter((r) => r && r.id))"
+            f"([{', '.join(str(v) for v in slots)}], {HistoryState.newest})")
+    data = VarData.merge(HistoryState.newest._get_all_var_data(), *(v._get_all_var_data() for v in slots))
+    return Var(_js_expr=expr, _var_type=list[dict[str, str]], _var_data=data)
+
+
+def _run(r: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(r["when"], white_space="nowrap"),
+        rx.table.cell(rx.badge(r["status"], color_scheme=rx.match(r["status"], ("ok", "green"), ("cancelled", "gray"), "red"))),
+        rx.table.cell(r["rows"]),
+        rx.table.cell(r["duration"]),
+        rx.table.cell(rx.text(r["sql"], font_family="var(--code-font-family)", size="1")),
+        rx.table.cell(rx.button("Open", size="1", variant="soft", on_click=HistoryState.reopen(r["id"]))),
     )
 
 
@@ -42,10 +47,11 @@ def history_panel() -> rx.Component:
         rx.cond(HistoryState.saved.length() > 0, rx.vstack(rx.foreach(HistoryState.saved, _saved), width="100%", spacing="1"),
                 rx.text("None yet: use Save next to Run.", size="2", color="var(--gray-10)")),
         rx.heading("Recent queries", size="3", margin_top="1em"),
-        rx.el.table(
-            rx.el.thead(rx.el.tr(*(rx.el.th(h) for h in ("When (UTC)", "Status", "Rows", "Time", "SQL", "")))),
-            rx.el.tbody(*(_run(k) for k in range(SLOTS))),
-            class_name="history-table",
+        rx.table.root(
+            rx.table.header(rx.table.row(*(rx.table.column_header_cell(h) for h in ("When (UTC)", "Status", "Rows", "Time", "SQL", "")))),
+            rx.table.body(rx.foreach(_runs_newest_first(), _run)),
+            size="1",
+            width="100%",
             id="history-table",
         ),
         width="100%",

@@ -2,7 +2,7 @@
 
 The recent runs sit in a ring of SLOTS state vars, one run each, with `newest` naming the
 slot of the newest: a run adds one entry by writing the slot of the oldest, so the page
-receives that entry and not the whole list (the panel orders the slots, app.css).
+receives that entry and not the whole list (the panel puts the slots in order).
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ import pyarrow as pa
 import reflex as rx
 
 from ..backend import services
-from ..services import grid_html
 from ..services.results import MAX_COLUMNS, Page, ResultNotFound, sorted_sql
 from ..services.sql import gate
 from ..services.sql.engine import CancelScope, QueryCancelled, QueryError, QueryResult
@@ -25,26 +24,43 @@ def expired(err: ResultNotFound) -> str:
     """What the page says of a result no longer in the server's memory, and why it went."""
     why = f" ({err.reason})" if err.reason else ""
     return f"This result is no longer in the server's memory{why}: run the query again."
+
+
 TICK_S = 0.1  # the running timer, as the editor's
 INLINE_CELLS = 2_000  # a page up to this many plain cells is formatted on the event loop
 
 
-class ResultsState(AppState):
+class ShownResultState(AppState):
+    """The result on screen: its columns, counts and sort, and the row opened in full. Kept
+    apart from the page (ResultsState, below) so that a page flip re-renders only the rows
+    and the pager, never the headers, links and dialogs that read these."""
+
     result_id: str = ""
     columns: list[dict[str, str]] = []
-    rows_html: str = ""  # the page's rows as <tr> elements (services/grid_html.py)
-    page: int = 0
     total_rows: int = 0
     truncated: bool = False
     row_limit: int = 0
     duration: float = 0.0
     sort_col: str = ""
     sort_desc: bool = False
-    page_input: str = "1"
     error: str = ""
     all_columns: int = 0  # the result's width; the grid shows at most MAX_COLUMNS
     engine_sql: str = ""  # the DuckDB SQL the embedded engine ran, when it differs
     sort_note: str = ""  # says when a sort covers only the rows kept
+
+    # One row in full, on demand (the grid shortens long values).
+    row_open: bool = False
+    row_title: str = ""
+    row_values: list[dict[str, str | None]] = []
+
+
+class ResultsState(ShownResultState):
+    """The page of the shown result on screen, and every handler of the grid."""
+
+    rows: list[list[str | None]] = []  # the page's values, None for NULL
+    page: int = 0
+    page_input: str = "1"
+    first_row: int = 0  # the page's first row, counted from 0
 
     # The statement behind the shown result, for sorting a cut result in the engine. Set by
     # the server from the result store (never from the page); a sorted copy keeps them.
@@ -54,13 +70,7 @@ class ResultsState(AppState):
     _source_columns: list[str] = []
     _engine_sorted: bool = False  # the shown rows are already in order: page them as they are
     _plain: bool = False  # no nested or binary columns: a page formats quickly
-    _page_rows: int = 0  # rows on the shown page
     _sort_job: list[str] = []  # [sql, column, "asc" | "desc"] for sort_in_engine
-
-    # One row in full, on demand (the grid shortens long values).
-    row_open: bool = False
-    row_title: str = ""
-    row_values: list[dict[str, str | None]] = []
 
     @rx.var
     def page_count(self) -> int:
@@ -108,8 +118,8 @@ class ResultsState(AppState):
         self._source_columns = [c.name for c in result.columns]
 
     def _set_rows(self, rows: list[list[str | None]], first_row: int) -> None:
-        self.rows_html = grid_html.page_rows(rows, first_row)
-        self._page_rows = len(rows)
+        self.rows = rows
+        self._assign(first_row=first_row)
 
     def _page_sort(self) -> tuple[str | None, bool]:
         # Rows sorted by the engine are paged as they came (an in-memory sort would move NULLs).
@@ -283,7 +293,7 @@ class ResultsState(AppState):
 
     @rx.event
     async def show_row(self, row: int):
-        if not self.result_id or type(row) is not int or not 0 <= row < self._page_rows:
+        if not self.result_id or type(row) is not int or not 0 <= row < len(self.rows):
             return
         absolute = self.page * services().settings.page_size + row
         sort, descending = self._page_sort()

@@ -5,7 +5,6 @@ every delta the server sends back."""
 from __future__ import annotations
 
 import threading
-from html.parser import HTMLParser
 import time
 import uuid
 from typing import Any, Callable
@@ -48,12 +47,6 @@ class StateSocket:
             namespace=NAMESPACE,
         )
 
-    def grid_rows(self) -> list[list[str | None]]:
-        """The values of the results grid's page as last sent (its rows' HTML), None for NULL."""
-        from dashboard_app.state.results import ResultsState
-
-        return parse_rows(self.latest(ResultsState, "rows_html", ""))
-
     def latest(self, state: type, var: str, default: Any = None) -> Any:
         """The last value the server sent for `state.var`."""
         name = state.get_full_name()
@@ -88,36 +81,3 @@ class StateSocket:
     def close(self) -> None:
         self._sio.disconnect()
 
-
-class _Rows(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[list[str | None]] = []
-        self._cell: list[str] | None = None
-        self._null = self._number = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        classes = dict(attrs).get("class") or ""
-        if tag == "tr":
-            self.rows.append([])
-        elif tag == "td":
-            self._cell, self._null, self._number = [], False, classes == "row-number"
-        elif tag == "span" and classes == "null-cell":
-            self._null = True
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "td" and self._cell is not None:
-            if not self._number:
-                self.rows[-1].append(None if self._null else "".join(self._cell))
-            self._cell = None
-
-
-def parse_rows(html: str) -> list[list[str | None]]:
-    """The cell values of the grid's rows HTML (the row numbers left out), None for NULL."""
-    parser = _Rows()
-    parser.feed(html or "")
-    return parser.rows

@@ -22,6 +22,7 @@ import dashboard_app.state as state_pkg
 from dashboard_app.state.base import AppState
 from dashboard_app.state.history import SLOTS, HistoryState, slot_name
 from dashboard_app.state.query import QueryState
+from dashboard_app.state.results import ResultsState
 
 from .conftest import isolated_project, start_app, stop_app
 from .state_socket import StateSocket
@@ -122,7 +123,7 @@ def run_sql(sock: StateSocket, sql: str, *, confirm: bool = False) -> None:
 
 def crafted_tables(sock: StateSocket) -> str:
     run_sql(sock, COUNT_SQL)
-    rows = sock.grid_rows()
+    rows = sock.latest(ResultsState, "rows")
     assert rows and len(rows) == 1, rows
     return rows[0][0]
 
@@ -185,7 +186,7 @@ def test_read_only_mode_holds_against_crafted_events(read_only_app):
         assert [s["name"] for s in owner.latest(HistoryState, "saved")] == ["owner-saved"]
         # The app still serves everyone.
         run_sql(owner, "SELECT 41 + 1 AS answer")
-        assert owner.grid_rows() == [["42"]]
+        assert owner.latest(ResultsState, "rows") == [["42"]]
     finally:
         owner.close()
         intruder.close()
@@ -216,7 +217,7 @@ def test_run_again_right_after_a_run_ends_is_never_stuck(app):
     try:
         for i in range(15):
             run_sql(sock, f"SELECT {i} AS i")
-            assert sock.grid_rows() == [[str(i)]]
+            assert sock.latest(ResultsState, "rows") == [[str(i)]]
         assert sock.latest(QueryState, "running") is False
     finally:
         sock.close()

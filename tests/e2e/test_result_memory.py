@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import start_app, stop_app
+from .conftest import isolated_project, start_app, stop_app
 from .helpers import run, wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -17,9 +17,12 @@ LARGE = ";\n".join(f"SELECT i, i * {k} AS k FROM range(100000) t(i)" for k in ra
 
 
 @pytest.fixture(scope="module")
-def small_memory_app(tmp_path_factory):
+def small_memory_app(tmp_path_factory, app):
+    # A copy of the project (after the shared app's build): two apps built in one folder
+    # would send each other's pages to the wrong port.
     tmp = tmp_path_factory.mktemp("memory")
-    running = start_app(tmp, extra_env={"DATABRICKS_APP_NAME": "memory-e2e", "APP_RESULT_MEMORY_MB": "4"})
+    running = start_app(tmp, extra_env={"DATABRICKS_APP_NAME": "memory-e2e", "APP_RESULT_MEMORY_MB": "4"},
+                        project=isolated_project(tmp))
     yield running
     stop_app(running.proc)
 
