@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -525,7 +526,8 @@ def delta_bytes(frames: list["Frame"]) -> dict[str, int]:
             short = state.rsplit("____", 1)[-1]
             for var, value in changes.items():
                 n = len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
-                key = f"{short}.{var.removesuffix('_rx_state_')}"
+                # The history ring's slots (run_0 … run_49) count as one var.
+                key = f"{short}.{re.sub(r'^run_[0-9]+$', 'run_<slot>', var.removesuffix('_rx_state_'))}"
                 out[key] = out.get(key, 0) + n
                 counted += n
         out["(framing)"] = out.get("(framing)", 0) + f.size - counted
