@@ -25,6 +25,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .memory import release_in_background
 from .sql import guard
 from .sql.engine import QueryResult
 
@@ -36,6 +37,8 @@ CELL_CHARS = 200
 MAX_COLUMNS = 200
 #: How many evicted ids keep their reason (for "why is my result gone?"), newest kept.
 EVICTIONS_KEPT = 10_000
+#: Freed result bytes after which the memory is handed back to the system (services/memory.py).
+RELEASE_BYTES = 16 * 1024**2
 
 
 @dataclass
@@ -80,6 +83,7 @@ class ResultStore:
         self._owner_bytes: dict[str, int] = {}
         self._total = 0
         self._evicted: OrderedDict[str, tuple[str, str]] = OrderedDict()  # id -> (owner, reason)
+        self._freed = 0  # bytes removed since memory was last handed back
         self._lock = threading.Lock()
 
     def put(self, *, owner: str, session: str, sql: str, result: QueryResult) -> str:
@@ -95,7 +99,15 @@ class ResultStore:
                 oldest = next(iter(mine))
                 self._evict_locked(oldest, f"each tab or statement keeps its last {self._per_session} results, and this was an older one")
             self._fit_locked(keep=rid)
+        self._release_if_freed()
         return rid
+
+    def _release_if_freed(self) -> None:
+        with self._lock:
+            if self._freed < RELEASE_BYTES:
+                return
+            self._freed = 0
+        release_in_background()
 
     def _count_locked(self, rid: str, size: int) -> None:
         owner = self._items[rid].owner
@@ -108,6 +120,7 @@ class ResultStore:
         item = self._items.pop(rid)
         size = self._sizes.pop(rid)
         self._total -= size
+        self._freed += size
         self._owner_bytes[item.owner] -= size
         for index, key in ((self._by_session, item.session), (self._by_owner, item.owner)):
             index[key].pop(rid, None)
@@ -162,11 +175,13 @@ class ResultStore:
         with self._lock:
             if rid in self._items and self._items[rid].owner == owner:
                 self._remove_locked(rid)
+        self._release_if_freed()
 
     def drop_session(self, session: str) -> None:
         with self._lock:
             for rid in list(self._by_session.get(session, ())):
                 self._remove_locked(rid)
+        self._release_if_freed()
 
     @property
     def nbytes(self) -> int:
@@ -213,6 +228,7 @@ class ResultStore:
             if item.id in self._items:  # the order counts against the budget too
                 self._count_locked(item.id, item.nbytes)
                 self._fit_locked(keep=item.id)
+        self._release_if_freed()
         return order
 
     def row(self, rid: str, *, owner: str, row: int, sort: str | None = None, descending: bool = False) -> list[tuple[str, str | None]]:

@@ -53,3 +53,19 @@ def test_a_short_history_shows_only_its_runs():
     history._add(run(1))
     history._add(run(2))
     assert [r["id"] for r in history.runs] == ["2", "1"]
+
+
+def test_the_page_summary_follows_the_shown_result_it_reads():
+    # The summary lives with the page (ResultsState) and reads the shown result's counts
+    # (its parent state): a new result must recompute it, not only a page flip.
+    from dashboard_app.state.results import ResultsState, ShownResultState
+
+    root = rx.State(_reflex_internal_init=True)
+    results = root.get_substate(ResultsState.get_full_name().split(".")[1:])
+    shown = root.get_substate(ShownResultState.get_full_name().split(".")[1:])
+    shown.result_id, shown.total_rows, shown.duration = "r1", 250, 0.5
+    assert results.row_summary.startswith("Rows 1–100 of 250")
+    root._clean()
+    shown.total_rows = 1_000
+    assert results.row_summary.startswith("Rows 1–100 of 1,000")
+    assert "row_summary_rx_state_" in root.get_delta().get(ResultsState.get_full_name(), {})

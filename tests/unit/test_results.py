@@ -276,3 +276,23 @@ def test_dropping_a_session_frees_its_bytes():
     keep = store.put(owner="a", session="t", sql="q", result=result(pa.table({"i": [9]})))
     store.drop_session("s")
     assert store.nbytes == store.get(keep, owner="a").nbytes
+
+
+def test_evicting_large_results_hands_their_memory_back(monkeypatch):
+    from dashboard_app.services import results as results_module
+
+    released = []
+    monkeypatch.setattr(results_module, "release_in_background", lambda: released.append(1))
+    big = big_table(1_100_000)  # 8.8 MB
+    store = ResultStore(per_session=1)
+    for _ in range(3):
+        store.put(owner="a", session="s", sql="q", result=result(big))
+    assert released == [1]  # two evictions: 17.6 MB freed, one release
+    store.put(owner="a", session="t", sql="q", result=result(pa.table({"i": [1]})))
+    assert released == [1]  # nothing freed since
+
+
+def test_releasing_freed_memory_runs_on_this_c_library():
+    from dashboard_app.services.memory import release_freed_memory
+
+    assert release_freed_memory() is True  # glibc, as on the app's images
