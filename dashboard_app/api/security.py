@@ -40,6 +40,7 @@ HTML as it is sent, so the policy needs neither 'unsafe-inline' nor 'unsafe-eval
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import functools
 import gzip
@@ -69,6 +70,10 @@ UPLOAD_PREFIX = "/_upload"
 EVENT_PREFIX = "/_event"
 #: GET routes the page links to (downloads and exports): see "Key" above.
 PAGE_LINK = re.compile(r"^/api/.+/(download|export)$")
+# Of a refused body, this much is still read (and dropped), briefly: a client that is still
+# sending it then reads the 413, where an unread body would get it a reset connection.
+DRAIN_BYTES = 4 * 1024 * 1024
+DRAIN_S = 2.0
 
 BASE_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
@@ -316,6 +321,7 @@ class SecurityMiddleware:
             limit = settings.max_request_bytes
             declared = _header(scope, b"content-length")
             if declared is not None and declared.strip().isdigit() and int(declared) > limit:
+                await _drain(scope, receive)
                 await self._too_large(scope, send, limit)
                 return
             await self._limited(scope, receive, send, limit)
@@ -356,11 +362,14 @@ class SecurityMiddleware:
             if not over:
                 raise
         if over and not started:
+            await _drain(scope, receive)
             await self._too_large(scope, send, limit)
 
     async def _too_large(self, scope: Scope, send: Send, limit: int) -> None:
+        # The connection closes after the answer: the rest of the body is never read.
         await self._refuse(scope, send, True, 413, "TOO_LARGE",
-                           f"The request body is larger than APP_MAX_REQUEST_BYTES ({limit} bytes).")
+                           f"The request body is larger than APP_MAX_REQUEST_BYTES ({limit} bytes).",
+                           extra=[(b"connection", b"close")])
 
     @staticmethod
     async def _refuse(scope: Scope, send: Send, as_json: bool, status: int, code: str, message: str,
@@ -467,3 +476,25 @@ def current_settings() -> Settings:
     if hasattr(deps.services, "cache_info"):  # the real backend.services, which reads these
         return get_settings()
     return deps.services().settings
+
+
+async def _drain(scope: Scope, receive: Receive) -> None:
+    """Reads and drops what is left of a refused body (DRAIN_BYTES at most, for DRAIN_S);
+    not for a client that waits to be told to send it (`Expect: 100-continue`)."""
+    if _header(scope, b"expect") is not None:
+        return
+
+    async def drain() -> None:
+        left = DRAIN_BYTES
+        while left > 0:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            left -= len(message.get("body", b""))
+            if not message.get("more_body", False):
+                return
+
+    try:
+        await asyncio.wait_for(drain(), DRAIN_S)
+    except asyncio.TimeoutError:
+        pass
