@@ -17,13 +17,11 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, select
 
+from .clock import utc_now
+
 MAX_TITLE = 200
 MAX_TEXT = 200_000
 LIST_LIMIT = 200
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class Conversation(SQLModel, table=True):
@@ -32,8 +30,8 @@ class Conversation(SQLModel, table=True):
     owner: str = Field(index=True)
     title: str
     agent: str = ""
-    created_at: dt.datetime = Field(default_factory=_now)
-    updated_at: dt.datetime = Field(default_factory=_now, index=True)
+    created_at: dt.datetime = Field(default_factory=utc_now)
+    updated_at: dt.datetime = Field(default_factory=utc_now, index=True)
 
 
 class ChatMessage(SQLModel, table=True):
@@ -50,7 +48,7 @@ class ChatMessage(SQLModel, table=True):
     feedback: int = 0  # 1 thumbs up, -1 thumbs down
     comment: str = ""
     usage: str = "{}"  # JSON: prompt and completion tokens
-    created_at: dt.datetime = Field(default_factory=_now)
+    created_at: dt.datetime = Field(default_factory=utc_now)
 
 
 class ChatProposal(SQLModel, table=True):
@@ -64,7 +62,7 @@ class ChatProposal(SQLModel, table=True):
     kind: str = ""
     objects: str = "[]"  # JSON list of names
     status: str = "pending"  # pending | ran | failed
-    created_at: dt.datetime = Field(default_factory=_now)
+    created_at: dt.datetime = Field(default_factory=utc_now)
 
 
 class ConversationNotFound(LookupError):
@@ -157,7 +155,7 @@ class ConversationStore:
         with self._lock, Session(self.engine) as s:
             conv = self._owned(s, owner, conversation_id)
             row = ChatMessage(conversation_id=conv.id, role=role, text=text[:MAX_TEXT], **_encoded(fields))
-            conv.updated_at = _now()
+            conv.updated_at = utc_now()
             s.add(row)
             s.add(conv)
             s.commit()

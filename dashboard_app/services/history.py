@@ -13,12 +13,10 @@ from sqlalchemy import UniqueConstraint
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
+from .clock import utc_now
+
 MAX_SQL_CHARS = 1_000_000
 HISTORY_KEEP = 500  # per user; older runs are pruned
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class QueryRun(SQLModel, table=True):
@@ -26,7 +24,7 @@ class QueryRun(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user: str = Field(index=True)
     sql: str
-    started_at: dt.datetime = Field(default_factory=_now, index=True)
+    started_at: dt.datetime = Field(default_factory=utc_now, index=True)
     duration_ms: int = 0
     rows: int = 0
     truncated: bool = False
@@ -41,7 +39,7 @@ class SavedQuery(SQLModel, table=True):
     user: str = Field(index=True)
     name: str
     sql: str
-    updated_at: dt.datetime = Field(default_factory=_now)
+    updated_at: dt.datetime = Field(default_factory=utc_now)
 
 
 class HistoryStore:
@@ -85,7 +83,7 @@ class HistoryStore:
         with self._lock, Session(self.engine) as s:
             existing = s.exec(select(SavedQuery).where(SavedQuery.user == user, SavedQuery.name == name)).first()
             item = existing or SavedQuery(user=user, name=name, sql=sql)
-            item.sql, item.updated_at = sql[:MAX_SQL_CHARS], _now()
+            item.sql, item.updated_at = sql[:MAX_SQL_CHARS], utc_now()
             s.add(item)
             s.commit()
             s.refresh(item)

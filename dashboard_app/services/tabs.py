@@ -21,6 +21,7 @@ from typing import Any, Mapping
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, select
 
+from .clock import utc_now
 from .sql.parameters import MAX_TEXT_VALUE, TYPES
 
 MAX_TABS = 30  # per user
@@ -34,10 +35,6 @@ _PARAM_NAME = re.compile(r"[^\W\d]\w*")
 _NUMBERED = re.compile(re.escape(DEFAULT_TITLE) + r" ([1-9][0-9]{0,5})")
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
 class EditorTab(SQLModel, table=True):
     __tablename__ = "editor_tab"
     id: str = Field(primary_key=True)
@@ -48,7 +45,7 @@ class EditorTab(SQLModel, table=True):
     result_id: str = ""
     params: str = "{}"  # JSON: {name: {"type": "text" | "number" | "date", "value": str}}
     position: int = 0
-    updated_at: dt.datetime = Field(default_factory=_now)
+    updated_at: dt.datetime = Field(default_factory=utc_now)
 
 
 class TabNotFound(LookupError):
@@ -229,7 +226,7 @@ class TabStore:
             if changes:
                 for key, value in changes.items():
                     setattr(row, key, value)
-                row.updated_at = _now()
+                row.updated_at = utc_now()
                 s.add(row)
                 s.commit()
                 s.refresh(row)

@@ -80,4 +80,3 @@ class StateSocket:
 
     def close(self) -> None:
         self._sio.disconnect()
-

@@ -15,11 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, select
 
+from ..clock import utc_now
 from .model import Dashboard, DashboardError, from_data
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class DashboardRow(SQLModel, table=True):
@@ -29,7 +26,7 @@ class DashboardRow(SQLModel, table=True):
     title: str
     body: str  # the dashboard as JSON, in the file format
     revision: int = 1
-    updated_at: dt.datetime = Field(default_factory=_now)
+    updated_at: dt.datetime = Field(default_factory=utc_now)
 
 
 class DashboardNotFound(DashboardError):
@@ -101,7 +98,7 @@ class DashboardStore:
             if row.revision != revision:
                 raise DashboardConflict("Someone saved this dashboard since you opened it; nothing was overwritten")
             row.title, row.body = dashboard.title, dashboard.laid_out().model_dump_json()
-            row.revision, row.updated_at = row.revision + 1, _now()
+            row.revision, row.updated_at = row.revision + 1, utc_now()
             s.add(row)
             s.commit()
             s.refresh(row)
