@@ -142,8 +142,7 @@ def extensions(language: str, *, completion: Var | None = None, error_at: Var | 
     if error_at is not None:
         parts.append(f"...{_error_mark(error_at)}")
         data.append(error_at._get_all_var_data())
-    deps = [v for v in (completion, error_at) if v is not None]
-    return _memo(Var(_js_expr="[" + ", ".join(parts) + "]", _var_type=list[Any], _var_data=VarData.merge(*data)), deps)
+    return Var(_js_expr="[" + ", ".join(parts) + "]", _var_type=list[Any], _var_data=VarData.merge(*data))
 
 
 def code_editor(
@@ -154,7 +153,8 @@ def code_editor(
     """The editor in a box: `id` names the box (its `.cm-content` holds the text); the box
     receives the keys CodeMirror leaves to the page."""
     if isinstance(language, str):
-        exts = extensions(language, completion=completion, error_at=error_at)
+        exts = _memo(extensions(language, completion=completion, error_at=error_at),
+                     [v for v in (completion, error_at) if v is not None])
     else:
         # A language known only at run time (the file editor): one branch per mode.
         exts = _memo(rx.match(language, *((name, extensions(name)) for name in LANG_PACKAGES), extensions("text")), [language])

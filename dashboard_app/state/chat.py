@@ -351,8 +351,11 @@ class ChatState(AppState):
                 args = json.loads(card.get("arguments") or "{}")
             except json.JSONDecodeError:
                 args = {}
+            if not isinstance(args, dict):  # the model wrote these arguments: any JSON at all
+                args = {}
             y = args.get("y")
-            viz = {"type": args.get("type", "bar"), "x": args.get("x", ""), "y": [y] if isinstance(y, str) else list(y or [])}
+            ys = [y] if isinstance(y, str) else [v for v in y if isinstance(v, str)] if isinstance(y, list) else []
+            viz = {"type": str(args.get("type") or "bar"), "x": str(args.get("x") or ""), "y": ys}
         pin = await self.get_state(PinState)
         return await pin._start_for(card["sql"], viz, self.current_title or "Pinned answer")
 

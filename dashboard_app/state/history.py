@@ -38,12 +38,6 @@ class HistoryState(AppState):
     save_name: str = ""
     save_error: str = ""
 
-    @property
-    def runs(self) -> list[dict[str, str]]:
-        """The recent runs, newest first."""
-        slots = (getattr(self, slot_name((self.newest + k) % SLOTS)) for k in range(SLOTS))
-        return [dict(r) for r in slots if r.get("id")]
-
     @rx.event
     async def load(self):
         user = self._identity().user
